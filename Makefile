@@ -1,0 +1,27 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export PREFECT_HOME ?= $(CURDIR)/.prefect
+
+.PHONY: run test setup clean-output
+
+$(PY):
+	python3 -m venv $(VENV)
+
+# Reinstall only when the pins or the project's metadata change.
+$(STAMP): $(PY) pyproject.toml constraints.txt
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,dask,corpus]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/docpipe ingest raw --out output
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+clean-output:
+	rm -rf output/documents output/blocks output/abstracts output/rejects output/runs

@@ -1,0 +1,146 @@
+"""The document model every stage reads and returns.
+
+A stage is a plain function ``Document -> Document`` (or ``bytes -> Document`` for the
+parsers). Stages mutate nothing they were given that the caller may still hold: they
+return the document they were handed after filling in their own fields, which keeps the
+pipeline a simple chain of calls while avoiding deep copies of large block lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+
+class SourceType(str, Enum):
+    HTML = "html"
+    PDF = "pdf"
+    TEXT = "text"
+
+
+class BlockKind(str, Enum):
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list_item"
+    QUOTE = "quote"
+    TABLE = "table"
+    CAPTION = "caption"
+    NOTE = "note"  # footnotes and endnotes
+    REFERENCE = "reference"  # bibliography entries
+    CODE = "code"
+
+
+@dataclass
+class Source:
+    """Where the bytes came from, known before any parsing."""
+
+    path: str
+    sha256: str
+    size_bytes: int
+    source_type: SourceType | None = None
+    encoding: str | None = None  # the text encoding used to decode, for HTML and text
+
+
+@dataclass
+class Block:
+    kind: BlockKind
+    text: str
+    page: int | None = None  # 1-based page for PDFs, None for HTML and text
+    level: int | None = None  # heading level (1 = top), None for other kinds
+    font_size: float | None = None  # median font size, PDFs only
+    bold: bool = False  # PDFs: most of the block's characters are in a bold face
+    bbox: tuple[float, float, float, float] | None = None  # PDFs: x0, y0, x1, y1 on its page
+    language: str | None = None
+    language_prob: float | None = None
+    language_inferred: bool = False  # decided from neighbouring blocks, not its own text
+    attrs: dict[str, str] = field(default_factory=dict)  # parser hints (e.g. html tag, class)
+
+
+@dataclass
+class Removal:
+    """A piece of the source that a boilerplate rule dropped, so users can see why."""
+
+    rule: str
+    text: str
+    kind: str | None = None
+    page: int | None = None
+
+
+@dataclass
+class Abstract:
+    language: str
+    heading: str | None
+    text: str
+    page: int | None = None
+
+
+@dataclass
+class Metadata:
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_date: str | None = None  # ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD
+    publisher: str | None = None
+    series: str | None = None
+    isbn: str | None = None
+    issn: str | None = None
+    doi: str | None = None
+    url: str | None = None  # canonical URL when the source names one
+    page_count: int | None = None
+    encrypted: bool = False
+    producer: str | None = None  # PDF producer / HTML generator
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Document:
+    source: Source
+    blocks: list[Block] = field(default_factory=list)
+    metadata: Metadata = field(default_factory=Metadata)
+    raw_metadata: dict[str, Any] = field(default_factory=dict)  # as found, before normalising
+    removed: list[Removal] = field(default_factory=list)
+    abstracts: dict[str, Abstract] = field(default_factory=dict)
+    language: str | None = None
+    languages: dict[str, float] = field(default_factory=dict)  # code -> share of body chars
+    parser: str | None = None  # e.g. "pdfminer.six 20260107"
+
+    def remove(self, block: Block, rule: str) -> None:
+        """Record that ``rule`` dropped ``block``; the caller takes it out of ``blocks``."""
+        self.removed.append(Removal(rule=rule, text=block.text, kind=block.kind.value, page=block.page))
+
+    def removal_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for removal in self.removed:
+            counts[removal.rule] = counts.get(removal.rule, 0) + 1
+        return counts
+
+    @property
+    def text(self) -> str:
+        """The clean body: every kept block that is not an abstract, note or reference."""
+        return "\n\n".join(b.text for b in self.body_blocks())
+
+    def body_blocks(self) -> list[Block]:
+        return [
+            b
+            for b in self.blocks
+            if b.kind not in (BlockKind.NOTE, BlockKind.REFERENCE) and not b.attrs.get("abstract")
+        ]
+
+
+class RejectedInput(Exception):
+    """Raised by a stage when an input cannot become a document; carries a stable reason code."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(f"{reason}: {message}")
+        self.reason = reason
+        self.message = message
+
+
+@dataclass
+class Reject:
+    source: Source
+    stage: str  # read, detect, parse, clean, language, abstracts, metadata
+    error_type: str  # a stable reason code (e.g. "encrypted", "no_text_layer") or exception class
+    message: str
+    rejected_at: datetime | None = None

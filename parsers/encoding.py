@@ -1,0 +1,59 @@
+"""Bytes to text: BOM, then a declared charset, then charset-normalizer's guess."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
+# Guessing is the slow path; a sample is enough to tell cp1252 from utf-8 or latin-1.
+_GUESS_SAMPLE_BYTES = 256 * 1024
+# Browsers treat these labels as windows-1252 (WHATWG Encoding Standard).
+_WHATWG_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252"}
+
+
+def _normal_codec(label: str) -> str | None:
+    label = label.strip().lower()
+    label = _WHATWG_ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def declared_html_charset(data: bytes) -> str | None:
+    """The charset a page's own <meta> declares in its first KB, as a Python codec name."""
+    match = _META_CHARSET.search(data[:4096])
+    return _normal_codec(match.group(1).decode("ascii", "ignore")) if match else None
+
+
+def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Decode ``data``; return ``(text, encoding_used)``. Never raises on bad bytes.
+
+    A declaration is trusted only if the bytes decode cleanly with it: pages often
+    declare utf-8 and are cp1252, rarely the other way round.
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data.decode(codec, errors="replace"), codec
+    candidates = [c for c in (declared, "utf-8") if c]
+    for codec in candidates:
+        try:
+            return data.decode(codec), codec
+        except (UnicodeDecodeError, LookupError):
+            continue
+    guess = from_bytes(data[:_GUESS_SAMPLE_BYTES]).best()
+    codec = _normal_codec(guess.encoding) if guess is not None else None
+    if codec is None or codec.startswith("utf_16") or codec.startswith("utf_32"):
+        # A BOM-less UTF-16 guess on mostly-ASCII bytes is nearly always wrong.
+        codec = "cp1252"
+    return data.decode(codec, errors="replace"), codec
