@@ -1,0 +1,75 @@
+"""Plan which inputs need work, and process them in batches: what a flow's tasks call."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from docpipe.dataset import KnownInputs
+from docpipe.document import Document, Reject
+from docpipe.pipeline import Settings, process_path
+
+_HASH_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Input:
+    path: str
+    sha256: str | None  # None when the file could not be read while planning
+
+
+@dataclass
+class Plan:
+    todo: list[Input] = field(default_factory=list)
+    known: list[Input] = field(default_factory=list)  # already in documents or rejects: skipped
+
+    def batches(self, size: int) -> list[list[Input]]:
+        return [self.todo[i : i + size] for i in range(0, len(self.todo), size)]
+
+
+@dataclass
+class BatchResult:
+    documents: list[Document] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+
+
+def file_sha256(path: str) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(_HASH_CHUNK):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def plan(files: Sequence[str], known: KnownInputs, *, reprocess: bool = False) -> Plan:
+    """Split ``files`` into new or changed inputs and those already ingested (by content hash)."""
+    result = Plan()
+    for path in files:
+        item = Input(path, file_sha256(path))
+        seen = item.sha256 in known.document_hashes or item.sha256 in known.reject_hashes
+        (result.known if seen and not reprocess else result.todo).append(item)
+    return result
+
+
+def process_batch(inputs: Sequence[Input], settings: Settings, workers: int = 1) -> BatchResult:
+    """Run the pipeline on each input, in ``workers`` processes when there is more than one."""
+    paths = [item.path for item in inputs]
+    if workers > 1 and len(paths) > 1:
+        with ProcessPoolExecutor(max_workers=min(workers, len(paths))) as pool:
+            outcomes = list(pool.map(process_path, paths, [settings] * len(paths)))
+    else:
+        outcomes = [process_path(path, settings) for path in paths]
+    result = BatchResult()
+    for outcome in outcomes:
+        (result.documents if isinstance(outcome, Document) else result.rejects).append(outcome)
+    return result
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

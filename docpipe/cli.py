@@ -1,0 +1,127 @@
+"""`docpipe ingest` (through the Prefect flow) and `docpipe extract` (the stages alone).
+
+Exit codes: 0 all inputs became documents, 1 some inputs were rejected, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime, timezone
+from typing import Any
+
+from docpipe import __version__
+from docpipe.discover import discover
+from docpipe.document import Document
+from docpipe.language import DEFAULT_LANGUAGES
+from docpipe.pipeline import Settings, process_path
+from docpipe.records import block_records, document_record
+
+EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
+
+
+def _languages(value: str) -> tuple[str, ...]:
+    codes = tuple(code.strip().lower() for code in value.split(",") if code.strip())
+    if not codes:
+        raise argparse.ArgumentTypeError("give at least one language code, e.g. en,es,fr")
+    return codes
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="docpipe", description="Raw HTML, PDF and text documents to clean Parquet datasets.")
+    parser.add_argument("--version", action="version", version=f"docpipe {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser("ingest", help="ingest files or folders into Parquet datasets through the Prefect flow")
+    ingest.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (folders are walked for .html, .htm, .pdf, .txt)")
+    ingest.add_argument("--out", default="output", help="output root folder or URI (default: output)")
+    ingest.add_argument("--languages", type=_languages, default=DEFAULT_LANGUAGES, help="expected languages, comma-separated (default: en,es,fr)")
+    ingest.add_argument("--batch-size", type=_positive, default=100, help="documents per task (default: 100)")
+    ingest.add_argument("--workers", type=_positive, default=None, help="parallel processes (default: all cores)")
+    ingest.add_argument("--reprocess", action="store_true", help="process inputs again even if already ingested")
+
+    extract = commands.add_parser("extract", help="run the stages on files and print the result, without Prefect or Parquet")
+    extract.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    extract.add_argument("--format", choices=("jsonl", "text"), default="jsonl", help="jsonl: one JSON object per input (default); text: the clean text")
+    extract.add_argument("--languages", type=_languages, default=DEFAULT_LANGUAGES, help="expected languages, comma-separated (default: en,es,fr)")
+    extract.add_argument("--debug", action="store_true", help="include every removed piece of text and the rule that removed it")
+    return parser
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def extract_record(outcome: Any, *, debug: bool = False) -> dict[str, Any]:
+    """The JSON object `docpipe extract` prints: a documents row with its blocks, or an error."""
+    now = datetime.now(timezone.utc)
+    if isinstance(outcome, Document):
+        record = document_record(outcome, run_id="extract", ingested_at=now)
+        for key in ("run_id", "ingested_at", "is_current"):
+            record.pop(key)
+        record["blocks"] = block_records(outcome)
+        if debug:
+            record["removed"] = [vars(removal) for removal in outcome.removed]
+        return record
+    return {
+        "source_path": outcome.source.path,
+        "source_type": outcome.source.source_type.value if outcome.source.source_type else None,
+        "sha256": outcome.source.sha256 or None,
+        "error": {"type": outcome.error_type, "stage": outcome.stage, "message": outcome.message},
+    }
+
+
+def run_extract(args: argparse.Namespace) -> int:
+    settings = Settings(languages=args.languages)
+    rejected = False
+    for path in discover(args.paths).files:
+        outcome = process_path(path, settings)
+        rejected |= not isinstance(outcome, Document)
+        record = extract_record(outcome, debug=args.debug)
+        if args.format == "jsonl":
+            print(json.dumps(record, ensure_ascii=False, default=_json_default), flush=True)
+        elif "error" in record:
+            print(f"=== {path}: rejected ({record['error']['type']}: {record['error']['message']})\n", flush=True)
+        else:
+            print(f"=== {path} [{record['language']}] {record['title'] or ''}\n\n{record['text']}\n", flush=True)
+    return EXIT_REJECTS if rejected else EXIT_OK
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    from docpipe.report import print_summary  # rich is only needed here
+    from flows.ingest import ingest  # importing Prefect costs seconds: only for this command
+
+    summary = ingest(
+        paths=list(args.paths),
+        out_dir=args.out,
+        languages=list(args.languages),
+        batch_size=args.batch_size,
+        workers=args.workers,
+        reprocess=args.reprocess,
+    )
+    print_summary(summary)
+    return EXIT_REJECTS if summary.rejects else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    missing = discover(args.paths).missing
+    if missing:
+        parser.error(f"no such file or folder: {', '.join(missing)}")
+    return run_ingest(args) if args.command == "ingest" else run_extract(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

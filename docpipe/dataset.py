@@ -1,0 +1,169 @@
+"""Parquet datasets under one output root, written so that readers never see a half file.
+
+Layout: ``<root>/<dataset>/part-<batch_id>.parquet`` for documents, blocks, abstracts and
+rejects, ``<root>/runs/run-<run_id>.parquet`` for runs. Commit protocol for a batch: its
+blocks, abstracts and rejects parts are written first and its documents part last, each
+under a hidden temporary name then renamed. A batch whose documents part is missing was cut
+off by a crash; `recover()` deletes what it left so a re-run redoes it without duplicates.
+Every path goes through a pyarrow filesystem, so the root may be any URI pyarrow reaches.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+
+from docpipe.document import Document, Reject
+from docpipe.records import abstract_records, block_records, document_record, reject_record
+from docpipe.schemas import SCHEMAS
+
+BATCH_DATASETS = ("blocks", "abstracts", "rejects", "documents")  # documents last: it commits
+_TMP_PREFIX = "_tmp-"  # pyarrow, DuckDB globs (*.parquet) and Spark all skip these names
+_ROW_GROUP_ROWS = 64 * 1024
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def open_root(out: str) -> tuple[pafs.FileSystem, str]:
+    """A filesystem and a path in it for ``out``: a local folder or any URI pyarrow knows."""
+    if "://" in out:
+        return pafs.FileSystem.from_uri(out)
+    return pafs.LocalFileSystem(), os.path.abspath(out)
+
+
+@dataclass
+class KnownInputs:
+    document_hashes: set[str]
+    reject_hashes: set[str]
+    current_paths: dict[str, str]  # source_path -> sha256 of its current version
+
+
+class DatasetStore:
+    def __init__(self, out: str, filesystem: pafs.FileSystem | None = None) -> None:
+        if filesystem is None:
+            self.fs, self.root = open_root(out)
+        else:
+            self.fs, self.root = filesystem, out.rstrip("/")
+
+    def _dir(self, dataset: str) -> str:
+        return f"{self.root}/{dataset}"
+
+    def files(self, dataset: str) -> list[str]:
+        selector = pafs.FileSelector(self._dir(dataset), allow_not_found=True, recursive=True)
+        return sorted(
+            info.path
+            for info in self.fs.get_file_info(selector)
+            if info.type == pafs.FileType.File
+            and info.path.endswith(".parquet")
+            and not posixpath.basename(info.path).startswith(_TMP_PREFIX)
+        )
+
+    def read(self, dataset: str, columns: list[str] | None = None) -> pa.Table:
+        schema = SCHEMAS[dataset]
+        files = self.files(dataset)
+        if not files:
+            return schema.empty_table() if columns is None else schema.empty_table().select(columns)
+        return ds.dataset(files, schema=schema, format="parquet", filesystem=self.fs).to_table(columns=columns)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def _write_atomic(self, dataset: str, name: str, table: pa.Table) -> None:
+        directory = self._dir(dataset)
+        self.fs.create_dir(directory, recursive=True)
+        final = f"{directory}/{name}"
+        temporary = f"{directory}/{_TMP_PREFIX}{uuid.uuid4().hex}-{name}"
+        with self.fs.open_output_stream(temporary) as sink:
+            pq.write_table(
+                table,
+                sink,
+                compression="zstd",
+                row_group_size=_ROW_GROUP_ROWS,
+                write_statistics=True,
+                store_schema=False,
+            )
+        self.fs.move(temporary, final)
+
+    def _table(self, dataset: str, rows: list[dict[str, Any]]) -> pa.Table:
+        return pa.Table.from_pylist(rows, schema=SCHEMAS[dataset])
+
+    def commit_batch(
+        self, batch_id: str, documents: Iterable[Document], rejects: Iterable[Reject], *, run_id: str, now: datetime
+    ) -> tuple[int, int]:
+        """Write one batch's rows to every dataset; return (documents, rejects) written."""
+        doc_rows, block_rows, abstract_rows = [], [], []
+        for doc in documents:
+            row = document_record(doc, run_id=run_id, ingested_at=now)
+            row["metadata"] = json.dumps(row["metadata"], ensure_ascii=False, default=_json_default, sort_keys=True)
+            doc_rows.append(row)
+            for block in block_records(doc):
+                block_rows.append({"doc_id": row["doc_id"], "run_id": run_id, **block})
+            for abstract in abstract_records(doc):
+                abstract_rows.append({"doc_id": row["doc_id"], "run_id": run_id, **abstract})
+        reject_rows = [reject_record(r, run_id=run_id, rejected_at=now) for r in rejects]
+        self._supersede({row["source_path"]: row["sha256"] for row in doc_rows})
+        rows = {"blocks": block_rows, "abstracts": abstract_rows, "rejects": reject_rows, "documents": doc_rows}
+        for dataset in BATCH_DATASETS:
+            if rows[dataset] or dataset == "documents":
+                self._write_atomic(dataset, f"part-{batch_id}.parquet", self._table(dataset, rows[dataset]))
+        return len(doc_rows), len(reject_rows)
+
+    def write_run(self, row: dict[str, Any]) -> None:
+        row = {**row, "parameters": json.dumps(row.get("parameters") or {}, sort_keys=True, default=_json_default)}
+        self._write_atomic("runs", f"run-{row['run_id']}.parquet", self._table("runs", [row]))
+
+    def _supersede(self, new_versions: dict[str, str]) -> None:
+        """Mark current rows of these paths as no longer current, before their new versions land."""
+        if not new_versions:
+            return
+        for path in self.files("documents"):
+            table = pq.read_table(path, filesystem=self.fs, schema=SCHEMAS["documents"])
+            stale = pc.and_(
+                pc.is_in(table["source_path"], value_set=pa.array(list(new_versions))),
+                pc.and_(table["is_current"], pc.invert(pc.is_in(table["sha256"], value_set=pa.array(list(new_versions.values()))))),
+            )
+            if pc.any(stale).as_py():
+                index = table.schema.get_field_index("is_current")
+                updated = pc.and_(table["is_current"], pc.invert(stale))
+                table = table.set_column(index, table.schema.field(index), updated)
+                self._write_atomic("documents", posixpath.basename(path), table)
+
+    # -- reading state ---------------------------------------------------------------------
+
+    def known_inputs(self) -> KnownInputs:
+        documents = self.read("documents", columns=["sha256", "source_path", "is_current"]).to_pylist()
+        rejects = self.read("rejects", columns=["sha256"]).column("sha256").to_pylist()
+        return KnownInputs(
+            document_hashes={row["sha256"] for row in documents},
+            reject_hashes={sha for sha in rejects if sha},
+            current_paths={row["source_path"]: row["sha256"] for row in documents if row["is_current"]},
+        )
+
+    def recover(self) -> list[str]:
+        """Delete what a crashed run left behind: temporary files and uncommitted batch parts."""
+        removed = []
+        committed = {posixpath.basename(p) for p in self.files("documents")}
+        for dataset in (*BATCH_DATASETS, "runs"):
+            selector = pafs.FileSelector(self._dir(dataset), allow_not_found=True, recursive=True)
+            for info in self.fs.get_file_info(selector):
+                name = posixpath.basename(info.path)
+                orphan = dataset in BATCH_DATASETS and name.startswith("part-") and name not in committed
+                if info.type == pafs.FileType.File and (name.startswith(_TMP_PREFIX) or orphan):
+                    self.fs.delete_file(info.path)
+                    removed.append(info.path)
+        return removed

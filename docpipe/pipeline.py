@@ -1,0 +1,96 @@
+"""The stages composed for one input: read -> detect -> parse -> clean -> language -> abstracts -> metadata.
+
+Nothing here knows about Prefect or Parquet: `docpipe extract` calls it directly and the
+flow calls it from its batch tasks. A failing input never raises out of `process_path`;
+it comes back as a `Reject` naming the stage that refused it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from docpipe.abstracts import split_abstracts
+from docpipe.boilerplate import clean
+from docpipe.document import Document, Reject, RejectedInput, Source, SourceType
+from docpipe.language import DEFAULT_LANGUAGES, tag_languages
+from docpipe.metadata import finalize_metadata
+from parsers.detect import detect_type
+from parsers.html import parse_html
+from parsers.pdf import parse_pdf
+from parsers.text import parse_text
+
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+
+_PARSERS: dict[SourceType, Callable[[bytes, Source], Document]] = {
+    SourceType.HTML: parse_html,
+    SourceType.PDF: parse_pdf,
+    SourceType.TEXT: parse_text,
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_source(path: str | os.PathLike[str], settings: Settings = Settings()) -> tuple[bytes, Source]:
+    """Read a file whole, refusing what exceeds the size cap before reading it."""
+    size = os.stat(path).st_size
+    if size > settings.max_bytes:
+        raise RejectedInput("too_large", f"{size} bytes exceeds the {settings.max_bytes}-byte limit")
+    data = Path(path).read_bytes()
+    return data, Source(path=str(path), sha256=sha256_of(data), size_bytes=len(data))
+
+
+def process_bytes(data: bytes, source: Source, settings: Settings = Settings()) -> Document | Reject:
+    stage = "detect"
+    try:
+        source.source_type = detect_type(data, source.path)
+        stage = "parse"
+        doc = _PARSERS[source.source_type](data, source)
+        stage = "clean"
+        doc = clean(doc)
+        if not doc.blocks:
+            raise RejectedInput("no_content", "nothing but boilerplate was found")
+        stage = "language"
+        doc = tag_languages(doc, settings.languages)
+        stage = "abstracts"
+        doc = split_abstracts(doc)
+        stage = "metadata"
+        return finalize_metadata(doc)
+    except RejectedInput as refusal:
+        return _reject(source, stage, refusal.reason, refusal.message)
+    except RecursionError:
+        return _reject(source, stage, "too_deeply_nested", "the document nests deeper than the parser can follow")
+    except MemoryError:
+        return _reject(source, stage, "out_of_memory", "the document needed more memory than allowed")
+    except Exception as error:  # noqa: BLE001 - one bad input must never stop a run
+        return _reject(source, stage, type(error).__name__, str(error) or repr(error))
+
+
+def process_path(path: str | os.PathLike[str], settings: Settings = Settings()) -> Document | Reject:
+    try:
+        data, source = read_source(path, settings)
+    except RejectedInput as refusal:
+        return _reject(Source(str(path), "", os.stat(path).st_size), "read", refusal.reason, refusal.message)
+    except OSError as error:
+        return _reject(Source(str(path), "", 0), "read", type(error).__name__, error.strerror or str(error))
+    return process_bytes(data, source, settings)
+
+
+def _reject(source: Source, stage: str, error_type: str, message: str) -> Reject:
+    return Reject(source=source, stage=stage, error_type=error_type, message=message, rejected_at=datetime.now(timezone.utc))
+
+
+def process_paths(paths: Sequence[str], settings: Settings = Settings()) -> list[Document | Reject]:
+    return [process_path(path, settings) for path in paths]

@@ -1,0 +1,45 @@
+"""A run's outcome in numbers, shared by the CLI's summary table and the flow's artifact."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from docpipe.batch import BatchResult
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    out: str
+    files_seen: int = 0
+    skipped_known: int = 0
+    skipped_other: int = 0  # files in walked folders whose extension we do not parse
+    documents: int = 0
+    by_type_language: Counter[tuple[str, str]] = field(default_factory=Counter)
+    rejects: list[tuple[str, str, str]] = field(default_factory=list)  # path, stage, "reason: message"
+    seconds: float = 0.0
+
+    def add(self, batch: BatchResult) -> None:
+        self.documents += len(batch.documents)
+        for doc in batch.documents:
+            kind = doc.source.source_type.value if doc.source.source_type else "unknown"
+            self.by_type_language[(kind, doc.language or "und")] += 1
+        for reject in batch.rejects:
+            self.rejects.append((reject.source.path, reject.stage, f"{reject.error_type}: {reject.message}"))
+
+    def markdown(self) -> str:
+        lines = [
+            f"# docpipe ingest run `{self.run_id}`",
+            "",
+            f"{self.files_seen} files seen, {self.documents} documents written, {len(self.rejects)} rejected, "
+            f"{self.skipped_known} already ingested, {self.skipped_other} not a source type; {self.seconds:.1f} s.",
+            "",
+            "| type | language | documents |",
+            "|---|---|---|",
+        ]
+        lines += [f"| {t} | {lang} | {n} |" for (t, lang), n in sorted(self.by_type_language.items())]
+        if self.rejects:
+            lines += ["", "| rejected file | stage | reason |", "|---|---|---|"]
+            lines += [f"| {path} | {stage} | {reason} |" for path, stage, reason in self.rejects]
+        return "\n".join(lines)
