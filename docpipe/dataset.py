@@ -14,7 +14,7 @@ import json
 import os
 import posixpath
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -95,7 +95,6 @@ class DatasetStore:
                 compression="zstd",
                 row_group_size=_ROW_GROUP_ROWS,
                 write_statistics=True,
-                store_schema=False,
             )
         self.fs.move(temporary, final)
 
@@ -103,9 +102,20 @@ class DatasetStore:
         return pa.Table.from_pylist(rows, schema=SCHEMAS[dataset])
 
     def commit_batch(
-        self, batch_id: str, documents: Iterable[Document], rejects: Iterable[Reject], *, run_id: str, now: datetime
+        self,
+        batch_id: str,
+        documents: Iterable[Document],
+        rejects: Iterable[Reject],
+        *,
+        run_id: str,
+        now: datetime,
+        replace: bool = False,
     ) -> tuple[int, int]:
-        """Write one batch's rows to every dataset; return (documents, rejects) written."""
+        """Write one batch's rows to every dataset; return (documents, rejects) written.
+
+        With ``replace``, rows already stored for these documents are dropped first
+        (reprocessing after a parser upgrade), so no document is ever stored twice.
+        """
         doc_rows, block_rows, abstract_rows = [], [], []
         for doc in documents:
             row = document_record(doc, run_id=run_id, ingested_at=now)
@@ -116,6 +126,8 @@ class DatasetStore:
             for abstract in abstract_records(doc):
                 abstract_rows.append({"doc_id": row["doc_id"], "run_id": run_id, **abstract})
         reject_rows = [reject_record(r, run_id=run_id, rejected_at=now) for r in rejects]
+        if replace:
+            self._drop_documents([row["doc_id"] for row in doc_rows])
         self._supersede({row["source_path"]: row["sha256"] for row in doc_rows})
         rows = {"blocks": block_rows, "abstracts": abstract_rows, "rejects": reject_rows, "documents": doc_rows}
         for dataset in BATCH_DATASETS:
@@ -127,21 +139,43 @@ class DatasetStore:
         row = {**row, "parameters": json.dumps(row.get("parameters") or {}, sort_keys=True, default=_json_default)}
         self._write_atomic("runs", f"run-{row['run_id']}.parquet", self._table("runs", [row]))
 
+    def _rewrite_files(self, dataset: str, change: Callable[[pa.Table], pa.Table | None]) -> None:
+        """Replace, file by file and atomically, each file that ``change`` returns a new table for."""
+        for path in self.files(dataset):
+            table = pq.read_table(path, filesystem=self.fs, schema=SCHEMAS[dataset])
+            changed = change(table)
+            if changed is not None:
+                self._write_atomic(dataset, posixpath.basename(path), changed)
+
     def _supersede(self, new_versions: dict[str, str]) -> None:
         """Mark current rows of these paths as no longer current, before their new versions land."""
-        if not new_versions:
-            return
-        for path in self.files("documents"):
-            table = pq.read_table(path, filesystem=self.fs, schema=SCHEMAS["documents"])
+        paths = pa.array(list(new_versions))
+        hashes = pa.array(list(new_versions.values()))
+
+        def mark_stale(table: pa.Table) -> pa.Table | None:
             stale = pc.and_(
-                pc.is_in(table["source_path"], value_set=pa.array(list(new_versions))),
-                pc.and_(table["is_current"], pc.invert(pc.is_in(table["sha256"], value_set=pa.array(list(new_versions.values()))))),
+                pc.and_(pc.is_in(table["source_path"], value_set=paths), table["is_current"]),
+                pc.invert(pc.is_in(table["sha256"], value_set=hashes)),
             )
-            if pc.any(stale).as_py():
-                index = table.schema.get_field_index("is_current")
-                updated = pc.and_(table["is_current"], pc.invert(stale))
-                table = table.set_column(index, table.schema.field(index), updated)
-                self._write_atomic("documents", posixpath.basename(path), table)
+            if not pc.any(stale).as_py():
+                return None
+            index = table.schema.get_field_index("is_current")
+            return table.set_column(index, table.schema.field(index), pc.and_(table["is_current"], pc.invert(stale)))
+
+        if new_versions:
+            self._rewrite_files("documents", mark_stale)
+
+    def _drop_documents(self, doc_ids: list[str]) -> None:
+        """Remove every row of these documents, so a reprocessed version replaces them."""
+        ids = pa.array(doc_ids)
+
+        def without(table: pa.Table) -> pa.Table | None:
+            matches = pc.is_in(table["doc_id"], value_set=ids)
+            return table.filter(pc.invert(matches)) if pc.any(matches).as_py() else None
+
+        if doc_ids:
+            for dataset in ("documents", "blocks", "abstracts"):
+                self._rewrite_files(dataset, without)
 
     # -- reading state ---------------------------------------------------------------------
 

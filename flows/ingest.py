@@ -46,9 +46,11 @@ def process_batch_task(inputs: list[Input], settings: Settings, workers: int) ->
 
 
 @task(name="write-batch", retries=3, retry_delay_seconds=[1, 5, 20])
-def write_batch_task(out_dir: str, batch_id: str, result: BatchResult, run_id: str) -> tuple[int, int]:
+def write_batch_task(out_dir: str, batch_id: str, result: BatchResult, run_id: str, replace: bool) -> tuple[int, int]:
     store = DatasetStore(out_dir)
-    return store.commit_batch(batch_id, result.documents, result.rejects, run_id=run_id, now=datetime.now(timezone.utc))
+    return store.commit_batch(
+        batch_id, result.documents, result.rejects, run_id=run_id, now=datetime.now(timezone.utc), replace=replace
+    )
 
 
 @task(name="record-run", retries=2, retry_delay_seconds=[1, 5])
@@ -80,7 +82,7 @@ def ingest(
     summary.skipped_other = len(found.skipped)
     for number, inputs in enumerate(work.batches(batch_size)):
         result = process_batch_task(inputs, settings, workers)
-        write_batch_task(out_dir, f"{run_id}-{number:05d}", result, run_id)
+        write_batch_task(out_dir, f"{run_id}-{number:05d}", result, run_id, reprocess)
         summary.add(result)
 
     summary.seconds = time.monotonic() - clock
