@@ -127,7 +127,7 @@ class DatasetStore:
                 abstract_rows.append({"doc_id": row["doc_id"], "run_id": run_id, **abstract})
         reject_rows = [reject_record(r, run_id=run_id, rejected_at=now) for r in rejects]
         if replace:
-            self._drop_documents([row["doc_id"] for row in doc_rows])
+            self._drop_inputs([row["sha256"] for row in doc_rows] + [row["sha256"] for row in reject_rows if row["sha256"]])
         self._supersede({row["source_path"]: row["sha256"] for row in doc_rows})
         rows = {"blocks": block_rows, "abstracts": abstract_rows, "rejects": reject_rows, "documents": doc_rows}
         for dataset in BATCH_DATASETS:
@@ -165,17 +165,21 @@ class DatasetStore:
         if new_versions:
             self._rewrite_files("documents", mark_stale)
 
-    def _drop_documents(self, doc_ids: list[str]) -> None:
-        """Remove every row of these documents, so a reprocessed version replaces them."""
-        ids = pa.array(doc_ids)
+    def _drop_inputs(self, hashes: list[str]) -> None:
+        """Remove every row stored for these inputs, so reprocessed rows replace them."""
+        value_set = pa.array(hashes, type=pa.string())
 
-        def without(table: pa.Table) -> pa.Table | None:
-            matches = pc.is_in(table["doc_id"], value_set=ids)
-            return table.filter(pc.invert(matches)) if pc.any(matches).as_py() else None
+        def without(key: str) -> Callable[[pa.Table], pa.Table | None]:
+            def change(table: pa.Table) -> pa.Table | None:
+                matches = pc.fill_null(pc.is_in(table[key], value_set=value_set), False)
+                return table.filter(pc.invert(matches)) if pc.any(matches).as_py() else None
 
-        if doc_ids:
+            return change
+
+        if hashes:
             for dataset in ("documents", "blocks", "abstracts"):
-                self._rewrite_files(dataset, without)
+                self._rewrite_files(dataset, without("doc_id"))
+            self._rewrite_files("rejects", without("sha256"))
 
     # -- reading state ---------------------------------------------------------------------
 
