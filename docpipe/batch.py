@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from docpipe.dataset import KnownInputs
 from docpipe.document import Document, Reject
-from docpipe.pipeline import Settings, process_path
+from docpipe.isolation import Limits, run_isolated
+from docpipe.pipeline import Settings
 
 _HASH_CHUNK = 1024 * 1024
 
@@ -57,17 +57,18 @@ def plan(files: Sequence[str], known: KnownInputs, *, reprocess: bool = False) -
     return result
 
 
-def process_batch(inputs: Sequence[Input], settings: Settings, workers: int = 1) -> BatchResult:
-    """Run the pipeline on each input, in ``workers`` processes when there is more than one."""
-    paths = [item.path for item in inputs]
-    if workers > 1 and len(paths) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(paths))) as pool:
-            outcomes = list(pool.map(process_path, paths, [settings] * len(paths)))
-    else:
-        outcomes = [process_path(path, settings) for path in paths]
+def process_batch(inputs: Sequence[Input], settings: Settings, workers: int = 1, limits: Limits = Limits()) -> BatchResult:
+    """Run the pipeline on each input in ``workers`` processes, each input bounded by ``limits``."""
+    outcomes = run_isolated([item.path for item in inputs], settings, workers, limits)
     result = BatchResult()
-    for outcome in outcomes:
-        (result.documents if isinstance(outcome, Document) else result.rejects).append(outcome)
+    for item, outcome in zip(inputs, outcomes):
+        if isinstance(outcome, Document):
+            result.documents.append(outcome)
+        else:
+            # A killed worker cannot say what it read: the plan's hash keeps the reject
+            # recognisable, so the next run does not spend the time limit on it again.
+            outcome.source.sha256 = outcome.source.sha256 or item.sha256 or ""
+            result.rejects.append(outcome)
     return result
 
 

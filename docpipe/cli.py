@@ -16,7 +16,8 @@ from docpipe import __version__
 from docpipe.discover import discover
 from docpipe.document import Document
 from docpipe.language import DEFAULT_LANGUAGES
-from docpipe.pipeline import Settings, process_path
+from docpipe.isolation import Limits, run_isolated
+from docpipe.pipeline import DEFAULT_MAX_BYTES, Settings
 from docpipe.records import block_records, document_record
 
 EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
@@ -36,6 +37,17 @@ def _positive(value: str) -> int:
     return number
 
 
+def _add_limits(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--languages", type=_languages, default=DEFAULT_LANGUAGES, help="expected languages, comma-separated (default: en,es,fr)")
+    command.add_argument("--timeout", type=float, default=Limits.seconds_per_document, help="seconds allowed per document before it is rejected (default: %(default)g)")
+    command.add_argument("--max-memory-mb", type=_positive, default=Limits.memory_bytes // 2**20, help="memory allowed per worker process, in MB (default: %(default)s)")
+    command.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, help="larger files are rejected unread (default: %(default)s)")
+
+
+def _settings(args: argparse.Namespace) -> tuple[Settings, Limits]:
+    return Settings(languages=args.languages, max_bytes=args.max_bytes), Limits(args.timeout, args.max_memory_mb * 2**20)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="docpipe", description="Raw HTML, PDF and text documents to clean Parquet datasets.")
     parser.add_argument("--version", action="version", version=f"docpipe {__version__}")
@@ -44,16 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="ingest files or folders into Parquet datasets through the Prefect flow")
     ingest.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (folders are walked for .html, .htm, .pdf, .txt)")
     ingest.add_argument("--out", default="output", help="output root folder or URI (default: output)")
-    ingest.add_argument("--languages", type=_languages, default=DEFAULT_LANGUAGES, help="expected languages, comma-separated (default: en,es,fr)")
     ingest.add_argument("--batch-size", type=_positive, default=100, help="documents per task (default: 100)")
     ingest.add_argument("--workers", type=_positive, default=None, help="parallel processes (default: all cores)")
     ingest.add_argument("--reprocess", action="store_true", help="process inputs again even if already ingested")
+    _add_limits(ingest)
 
     extract = commands.add_parser("extract", help="run the stages on files and print the result, without Prefect or Parquet")
     extract.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     extract.add_argument("--format", choices=("jsonl", "text"), default="jsonl", help="jsonl: one JSON object per input (default); text: the clean text")
-    extract.add_argument("--languages", type=_languages, default=DEFAULT_LANGUAGES, help="expected languages, comma-separated (default: en,es,fr)")
     extract.add_argument("--debug", action="store_true", help="include every removed piece of text and the rule that removed it")
+    _add_limits(extract)
     return parser
 
 
@@ -83,10 +95,10 @@ def extract_record(outcome: Any, *, debug: bool = False) -> dict[str, Any]:
 
 
 def run_extract(args: argparse.Namespace) -> int:
-    settings = Settings(languages=args.languages)
+    settings, limits = _settings(args)
+    paths = discover(args.paths).files
     rejected = False
-    for path in discover(args.paths).files:
-        outcome = process_path(path, settings)
+    for path, outcome in zip(paths, run_isolated(paths, settings, workers=1, limits=limits)):
         rejected |= not isinstance(outcome, Document)
         record = extract_record(outcome, debug=args.debug)
         if args.format == "jsonl":
@@ -102,13 +114,17 @@ def run_ingest(args: argparse.Namespace) -> int:
     from docpipe.report import print_summary  # rich is only needed here
     from flows.ingest import ingest  # importing Prefect costs seconds: only for this command
 
+    settings, limits = _settings(args)
     summary = ingest(
         paths=list(args.paths),
         out_dir=args.out,
-        languages=list(args.languages),
+        languages=list(settings.languages),
         batch_size=args.batch_size,
         workers=args.workers,
         reprocess=args.reprocess,
+        timeout_seconds=limits.seconds_per_document,
+        max_memory_mb=args.max_memory_mb,
+        max_bytes=settings.max_bytes,
     )
     print_summary(summary)
     return EXIT_REJECTS if summary.rejects else EXIT_OK

@@ -20,7 +20,8 @@ from docpipe.batch import BatchResult, Input, Plan, default_workers, plan, proce
 from docpipe.dataset import DatasetStore
 from docpipe.discover import Discovery, discover
 from docpipe.language import DEFAULT_LANGUAGES
-from docpipe.pipeline import Settings
+from docpipe.isolation import Limits
+from docpipe.pipeline import DEFAULT_MAX_BYTES, Settings
 from docpipe.summary import RunSummary
 
 DEFAULT_BATCH_SIZE = 100
@@ -41,8 +42,8 @@ def plan_task(out_dir: str, files: list[str], reprocess: bool) -> Plan:
 
 
 @task(name="process-batch")
-def process_batch_task(inputs: list[Input], settings: Settings, workers: int) -> BatchResult:
-    return process_batch(inputs, settings, workers)
+def process_batch_task(inputs: list[Input], settings: Settings, workers: int, limits: Limits) -> BatchResult:
+    return process_batch(inputs, settings, workers, limits)
 
 
 @task(name="write-batch", retries=3, retry_delay_seconds=[1, 5, 20])
@@ -66,12 +67,16 @@ def ingest(
     batch_size: int = DEFAULT_BATCH_SIZE,
     workers: int | None = None,
     reprocess: bool = False,
+    timeout_seconds: float = Limits.seconds_per_document,
+    max_memory_mb: int = Limits.memory_bytes // 2**20,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> RunSummary:
     """Ingest files and folders into the Parquet datasets under ``out_dir``."""
     started = datetime.now(timezone.utc)
     clock = time.monotonic()
     run_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
-    settings = Settings(languages=tuple(languages))
+    settings = Settings(languages=tuple(languages), max_bytes=max_bytes)
+    limits = Limits(timeout_seconds, max_memory_mb * 2**20)
     workers = workers or default_workers()
     summary = RunSummary(run_id=run_id, out=out_dir)
 
@@ -81,7 +86,7 @@ def ingest(
     summary.skipped_known = len(work.known)
     summary.skipped_other = len(found.skipped)
     for number, inputs in enumerate(work.batches(batch_size)):
-        result = process_batch_task(inputs, settings, workers)
+        result = process_batch_task(inputs, settings, workers, limits)
         write_batch_task(out_dir, f"{run_id}-{number:05d}", result, run_id, reprocess)
         summary.add(result)
 
@@ -97,7 +102,15 @@ def ingest(
             "documents_written": summary.documents,
             "rejects_written": len(summary.rejects),
             "skipped_known": summary.skipped_known,
-            "parameters": {"languages": list(languages), "batch_size": batch_size, "workers": workers, "reprocess": reprocess},
+            "parameters": {
+                "languages": list(languages),
+                "batch_size": batch_size,
+                "workers": workers,
+                "reprocess": reprocess,
+                "timeout_seconds": timeout_seconds,
+                "max_memory_mb": max_memory_mb,
+                "max_bytes": max_bytes,
+            },
             "docpipe_version": __version__,
         },
     )

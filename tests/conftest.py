@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 
-os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="docpipe-test-prefect-")
+_PREFECT_HOME = tempfile.mkdtemp(prefix="docpipe-test-prefect-")
+os.environ["PREFECT_HOME"] = _PREFECT_HOME
+atexit.register(shutil.rmtree, _PREFECT_HOME, ignore_errors=True)
 
 PROJECT = Path(__file__).resolve().parent.parent
 RAW = PROJECT / "raw"
