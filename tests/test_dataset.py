@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from uuid import uuid4
 
 import duckdb
 import pyarrow.parquet as pq
@@ -78,8 +79,8 @@ def test_recover_removes_an_uncommitted_batch_and_temporary_files(store):
     store.commit_batch("b1", [_doc("a.txt", "a" * 64)], [], run_id="r1", now=NOW)
     store.commit_batch("b2", [_doc("b.txt", "b" * 64)], [], run_id="r1", now=NOW)
     # A crash between the blocks part and the documents part of batch b2, mid-write of another:
-    store.fs.delete_file(f"{store.root}/documents/part-b2.parquet")
-    with store.fs.open_output_stream(f"{store.root}/blocks/_tmp-123-part-b3.parquet") as sink:
+    store.fs.delete_file(f"{store.root}/documents/ingest_date=2026-11-25/part-b2.parquet")
+    with store.fs.open_output_stream(f"{store.root}/blocks/ingest_date=2026-11-25/_tmp-123-part-b3.parquet") as sink:
         sink.write(b"PAR1 half a file")
     removed = store.recover()
     assert sorted(p.rsplit("/", 1)[1] for p in removed) == ["_tmp-123-part-b3.parquet", "part-b2.parquet", "part-b2.parquet"]
@@ -95,3 +96,72 @@ def test_replacing_a_document_keeps_one_copy_of_its_rows(store):
     assert "Reparsed." in next(r["text"] for r in documents if r["source_path"] == "a.txt")
     assert store.read("blocks").num_rows == 6
     assert store.read("abstracts").num_rows == 2
+
+
+def test_compaction_keeps_rows_and_content(store):
+    for number in range(4):
+        store.commit_batch(f"b{number}", [_doc(f"{number}.txt", str(number) * 64)], [_reject(f"bad{number}.pdf")], run_id="r", now=NOW)
+    before = {name: store.read(name).sort_by([(store.read(name).column_names[0], "ascending")]) for name in ("documents", "blocks", "rejects")}
+    for name in before:
+        assert store.compact(name) == (4, 1)
+        assert len(store.files(name)) == 1
+        after = store.read(name).sort_by([(before[name].column_names[0], "ascending")])
+        assert after.equals(before[name])
+    assert store.recover() == []
+
+
+def test_an_interrupted_compaction_is_finished_by_recover(store):
+    for number in range(3):
+        store.commit_batch(f"b{number}", [_doc(f"{number}.txt", str(number) * 64)], [], run_id="r", now=NOW)
+    rows = store.read("blocks").num_rows
+    # Simulate a crash after the merged file landed but before its inputs were deleted:
+    originals = store.files("blocks")
+    merged = store.read("blocks")
+    directory = originals[0].rsplit("/", 1)[0]
+    import json as _json
+
+    with store.fs.open_output_stream(f"{directory}/_compaction-x.parquet.json") as sink:
+        sink.write(_json.dumps({"merged": f"{directory}/x.parquet", "replaces": originals}).encode())
+    store._write_atomic(f"{directory}/x.parquet", merged)
+    assert store.read("blocks").num_rows == 2 * rows
+    store.recover()
+    assert store.read("blocks").num_rows == rows
+    assert store.files("blocks") == [f"{directory}/x.parquet"]
+
+
+@pytest.mark.parametrize("kind", ["fsspec-memory", "subtree"])
+def test_the_store_works_on_any_pyarrow_filesystem(kind, tmp_path):
+    import fsspec
+    import pyarrow.fs as pafs
+
+    if kind == "fsspec-memory":
+        filesystem, root = pafs.PyFileSystem(pafs.FSSpecHandler(fsspec.filesystem("memory"))), f"/docpipe-{uuid4().hex}"
+    else:
+        filesystem, root = pafs.SubTreeFileSystem(str(tmp_path), pafs.LocalFileSystem()), "out"
+    store = DatasetStore(root, filesystem=filesystem)
+    store.commit_batch("b1", [_doc("a.txt", "a" * 64)], [_reject("bad.pdf")], run_id="r1", now=NOW)
+    store.commit_batch("b2", [_doc("a.txt", "c" * 64)], [], run_id="r2", now=NOW)
+    store.write_run({"run_id": "r2", "started_at": NOW, "finished_at": NOW, "sources": ["x"], "files_seen": 1,
+                     "documents_written": 1, "rejects_written": 0, "skipped_known": 0, "docpipe_version": "t"})
+    assert store.compact("documents") == (2, 1)
+    assert store.recover() == []
+    assert store.known_inputs().current_paths == {"a.txt": "c" * 64}
+    assert store.read("runs").num_rows == 1 and store.read("rejects").num_rows == 1
+
+
+def test_duckdb_polars_and_pandas_read_every_dataset(store):
+    import pandas as pd
+    import polars as pl
+
+    store.commit_batch("b1", [_doc("a.txt", "a" * 64), _doc("b.txt", "b" * 64)], [_reject("bad.pdf")], run_id="r1", now=NOW)
+    store.write_run({"run_id": "r1", "started_at": NOW, "finished_at": NOW, "sources": ["x"], "files_seen": 3,
+                     "documents_written": 2, "rejects_written": 1, "skipped_known": 0, "docpipe_version": "t"})
+    for name, schema in SCHEMAS.items():
+        expected = store.read(name).num_rows
+        assert expected > 0
+        glob = f"{store.root}/{name}/**/*.parquet"
+        assert duckdb.sql(f"SELECT count(*) FROM read_parquet('{glob}')").fetchall()[0][0] == expected
+        frame = pl.read_parquet(glob)
+        assert frame.height == expected and frame.columns[: len(schema)] == schema.names
+        pandas_frame = pd.read_parquet(f"{store.root}/{name}")
+        assert len(pandas_frame) == expected and set(schema.names) <= set(pandas_frame.columns)
