@@ -13,12 +13,14 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from docpipe import __version__
+from docpipe.dataset import DatasetStore
 from docpipe.discover import discover
 from docpipe.document import Document
 from docpipe.language import DEFAULT_LANGUAGES
 from docpipe.isolation import Limits, run_isolated
 from docpipe.pipeline import DEFAULT_MAX_BYTES, Settings
 from docpipe.records import block_records, document_record
+from docpipe.schemas import SCHEMAS
 
 EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
 
@@ -66,7 +68,29 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--format", choices=("jsonl", "text"), default="jsonl", help="jsonl: one JSON object per input (default); text: the clean text")
     extract.add_argument("--debug", action="store_true", help="include every removed piece of text and the rule that removed it")
     _add_limits(extract)
+    stats = commands.add_parser("stats", help="print what the datasets hold: documents per type and language, runs, rejects")
+    stats.add_argument("--out", default="output", help="output root folder or URI (default: output)")
+
+    compact = commands.add_parser("compact", help="merge each dataset's small files into one per partition, atomically")
+    compact.add_argument("--out", default="output", help="output root folder or URI (default: output)")
+    compact.add_argument("--dataset", choices=sorted(SCHEMAS), action="append", help="only this dataset (repeatable; default: all)")
     return parser
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    from docpipe.stats import print_stats
+
+    print_stats(DatasetStore(args.out))
+    return EXIT_OK
+
+
+def run_compact(args: argparse.Namespace) -> int:
+    store = DatasetStore(args.out)
+    store.recover()
+    for dataset in args.dataset or sorted(SCHEMAS):
+        before, after = store.compact(dataset)
+        print(f"{dataset}: {before} files -> {after}")
+    return EXIT_OK
 
 
 def _json_default(value: Any) -> str:
@@ -133,10 +157,12 @@ def run_ingest(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    missing = discover(args.paths).missing
-    if missing:
-        parser.error(f"no such file or folder: {', '.join(missing)}")
-    return run_ingest(args) if args.command == "ingest" else run_extract(args)
+    if args.command in ("ingest", "extract"):
+        missing = discover(args.paths).missing
+        if missing:
+            parser.error(f"no such file or folder: {', '.join(missing)}")
+    commands = {"ingest": run_ingest, "extract": run_extract, "stats": run_stats, "compact": run_compact}
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":
