@@ -11,6 +11,7 @@ from docpipe.dataset import KnownInputs
 from docpipe.document import Document, Reject
 from docpipe.isolation import Limits, run_isolated
 from docpipe.pipeline import Settings
+from docpipe.progress import report
 
 _HASH_CHUNK = 1024 * 1024
 
@@ -54,12 +55,15 @@ def plan(files: Sequence[str], known: KnownInputs, *, reprocess: bool = False) -
         item = Input(path, file_sha256(path))
         seen = item.sha256 in known.document_hashes or item.sha256 in known.reject_hashes
         (result.known if seen and not reprocess else result.todo).append(item)
+    report("planned", len(result.todo))
     return result
 
 
-def process_batch(inputs: Sequence[Input], settings: Settings, workers: int = 1, limits: Limits = Limits()) -> BatchResult:
-    """Run the pipeline on each input in ``workers`` processes, each input bounded by ``limits``."""
-    outcomes = run_isolated([item.path for item in inputs], settings, workers, limits)
+def process_batch(
+    inputs: Sequence[Input], settings: Settings, workers: int | None = None, limits: Limits = Limits()
+) -> BatchResult:
+    """Run the pipeline on each input in ``workers`` processes (default: all cores), each bounded by ``limits``."""
+    outcomes = run_isolated([item.path for item in inputs], settings, workers or default_workers(), limits)
     result = BatchResult()
     for item, outcome in zip(inputs, outcomes):
         if isinstance(outcome, Document):

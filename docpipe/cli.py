@@ -135,21 +135,22 @@ def run_extract(args: argparse.Namespace) -> int:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    from docpipe.report import print_summary  # rich is only needed here
+    from docpipe.report import print_summary, progress_bar
     from flows.ingest import ingest  # importing Prefect costs seconds: only for this command
 
     settings, limits = _settings(args)
-    summary = ingest(
-        paths=list(args.paths),
-        out_dir=args.out,
-        languages=list(settings.languages),
-        batch_size=args.batch_size,
-        workers=args.workers,
-        reprocess=args.reprocess,
-        timeout_seconds=limits.seconds_per_document,
-        max_memory_mb=args.max_memory_mb,
-        max_bytes=settings.max_bytes,
-    )
+    with progress_bar():
+        summary = ingest(
+            paths=list(args.paths),
+            out_dir=args.out,
+            languages=list(settings.languages),
+            batch_size=args.batch_size,
+            workers=args.workers,
+            reprocess=args.reprocess,
+            timeout_seconds=limits.seconds_per_document,
+            max_memory_mb=args.max_memory_mb,
+            max_bytes=settings.max_bytes,
+        )
     print_summary(summary)
     return EXIT_REJECTS if summary.rejects else EXIT_OK
 

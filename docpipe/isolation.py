@@ -18,6 +18,7 @@ from multiprocessing.connection import Connection, wait
 
 from docpipe.document import Document, Reject, Source
 from docpipe.pipeline import Settings, process_path
+from docpipe.progress import report
 
 # forkserver: workers start from a clean, single-threaded process (the flow's process has
 # Prefect's threads, which fork would copy in whatever state they are in).
@@ -102,6 +103,7 @@ def run_isolated(paths: Sequence[str], settings: Settings, workers: int, limits:
                     worker = _replace(pool, worker, settings, limits)
                 else:
                     continue
+                report("done")
                 worker.job = None
                 if queue:
                     worker.give(*queue.pop(), limits.seconds_per_document)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from importlib import metadata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -25,6 +26,7 @@ from parsers.pdf import parse_pdf
 from parsers.text import parse_text
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+_VERSIONED_LIBRARIES = ("docpipe", "pdfminer.six", "beautifulsoup4", "lxml", "langdetect", "charset-normalizer")
 
 _PARSERS: dict[SourceType, Callable[[bytes, Source], Document]] = {
     SourceType.HTML: parse_html,
@@ -37,6 +39,11 @@ _PARSERS: dict[SourceType, Callable[[bytes, Source], Document]] = {
 class Settings:
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
     max_bytes: int = DEFAULT_MAX_BYTES
+
+
+def parser_versions() -> dict[str, str]:
+    """Versions of the libraries that decide what a document's rows contain."""
+    return {name: metadata.version(name) for name in _VERSIONED_LIBRARIES}
 
 
 def sha256_of(data: bytes) -> str:

@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from docpipe.progress import listening
 from docpipe.summary import RunSummary
+
+
+@contextmanager
+def progress_bar(console: Console | None = None) -> Iterator[None]:
+    """A bar over documents while the block runs, fed by the library's progress events."""
+    columns = (TextColumn("documents"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        bar = progress.add_task("documents", total=None)
+
+        def update(event: str, count: int) -> None:
+            if event == "planned":
+                progress.update(bar, total=count)
+            else:
+                progress.advance(bar, count)
+
+        with listening(update):
+            yield
 
 
 def print_summary(summary: RunSummary, console: Console | None = None) -> None:
@@ -27,6 +49,7 @@ def print_summary(summary: RunSummary, console: Console | None = None) -> None:
         console.print(rejects)
     console.print(
         f"{summary.files_seen} files seen: {summary.documents} documents, {len(summary.rejects)} rejected, "
-        f"{summary.skipped_known} already ingested, {summary.skipped_other} not a source type. "
+        f"{summary.skipped_known} already ingested, {summary.skipped_other} not a source type"
+        f"{f', {summary.batches_cached} batches from cache' if summary.batches_cached else ''}. "
         f"Run {summary.run_id} in {summary.seconds:.1f} s."
     )

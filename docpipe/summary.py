@@ -16,6 +16,7 @@ class RunSummary:
     skipped_known: int = 0
     skipped_other: int = 0  # files in walked folders whose extension we do not parse
     documents: int = 0
+    batches_cached: int = 0  # batches whose result came from the flow's cache, not parsed again
     by_type_language: Counter[tuple[str, str]] = field(default_factory=Counter)
     rejects: list[tuple[str, str, str]] = field(default_factory=list)  # path, stage, "reason: message"
     seconds: float = 0.0

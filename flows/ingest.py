@@ -1,38 +1,59 @@
 """The `ingest` flow: discover -> plan -> (process batch -> write batch)* -> record the run.
 
 Tasks work on batches of documents, never one document each: a task run costs ~10 ms of
-orchestration here, a document a few ms to seconds. A document's own failure is a reject
-row, never a task failure; task retries are kept for I/O that can succeed a second time.
+orchestration here, a document a few ms to seconds. Inside a batch, documents are parsed
+in worker processes (all cores by default). A document's own failure is a reject row,
+never a task failure; task retries are kept for I/O that can succeed a second time.
+
+A batch's result is cached by the hashes of its inputs, the parameters that change the
+output and the versions of docpipe and its parsers: a retried or re-run flow does not parse
+a finished batch again (``reprocess`` refreshes the cache).
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from docpipe import __version__
-from docpipe.batch import BatchResult, Input, Plan, default_workers, plan, process_batch
+from docpipe.batch import BatchResult, Input, Plan, plan, process_batch
 from docpipe.dataset import DatasetStore
 from docpipe.discover import Discovery, discover
-from docpipe.language import DEFAULT_LANGUAGES
 from docpipe.isolation import Limits
-from docpipe.pipeline import DEFAULT_MAX_BYTES, Settings
+from docpipe.language import DEFAULT_LANGUAGES
+from docpipe.pipeline import DEFAULT_MAX_BYTES, Settings, parser_versions
+from docpipe.progress import report
 from docpipe.summary import RunSummary
 
 DEFAULT_BATCH_SIZE = 100
+_IO_RETRIES = {"retries": 3, "retry_delay_seconds": [1, 5, 20]}
 
 
-@task(name="discover", retries=2, retry_delay_seconds=[1, 5])
+def batch_cache_key(_context: Any, parameters: dict[str, Any]) -> str:
+    inputs: list[Input] = parameters["inputs"]
+    settings: Settings = parameters["settings"]
+    digest = hashlib.sha256()
+    for part in (__version__, repr(sorted(parser_versions().items())), repr(settings), *sorted(i.sha256 or i.path for i in inputs)):
+        digest.update(part.encode())
+    return f"docpipe-batch-{digest.hexdigest()}"
+
+
+@task(name="discover", cache_policy=NO_CACHE, **_IO_RETRIES)
 def discover_task(paths: Sequence[str]) -> Discovery:
     return discover(paths)
 
 
-@task(name="plan", retries=2, retry_delay_seconds=[1, 5])
+@task(name="plan", cache_policy=NO_CACHE, **_IO_RETRIES)
 def plan_task(out_dir: str, files: list[str], reprocess: bool) -> Plan:
     store = DatasetStore(out_dir)
     removed = store.recover()
@@ -41,12 +62,18 @@ def plan_task(out_dir: str, files: list[str], reprocess: bool) -> Plan:
     return plan(files, store.known_inputs(), reprocess=reprocess)
 
 
-@task(name="process-batch")
-def process_batch_task(inputs: list[Input], settings: Settings, workers: int, limits: Limits) -> BatchResult:
+@task(
+    name="process-batch",
+    cache_key_fn=batch_cache_key,
+    persist_result=True,
+    cache_expiration=timedelta(days=7),
+    task_run_name="process-batch-{number}",
+)
+def process_batch_task(number: int, inputs: list[Input], settings: Settings, workers: int | None, limits: Limits) -> BatchResult:
     return process_batch(inputs, settings, workers, limits)
 
 
-@task(name="write-batch", retries=3, retry_delay_seconds=[1, 5, 20])
+@task(name="write-batch", cache_policy=NO_CACHE, task_run_name="write-batch-{batch_id}", **_IO_RETRIES)
 def write_batch_task(out_dir: str, batch_id: str, result: BatchResult, run_id: str, replace: bool) -> tuple[int, int]:
     store = DatasetStore(out_dir)
     return store.commit_batch(
@@ -54,12 +81,20 @@ def write_batch_task(out_dir: str, batch_id: str, result: BatchResult, run_id: s
     )
 
 
-@task(name="record-run", retries=2, retry_delay_seconds=[1, 5])
+@task(name="record-run", cache_policy=NO_CACHE, **_IO_RETRIES)
 def record_run_task(out_dir: str, row: dict) -> None:
     DatasetStore(out_dir).write_run(row)
 
 
-@flow(name="ingest", log_prints=False)
+def _publish(summary: RunSummary) -> None:
+    create_markdown_artifact(key="ingest-summary", markdown=summary.markdown(), description="docpipe ingest run")
+    rows = [{"type": t, "language": lang, "documents": n} for (t, lang), n in sorted(summary.by_type_language.items())]
+    rows += [{"type": "rejected", "language": reason, "documents": path} for path, _, reason in summary.rejects]
+    create_table_artifact(key="ingest-counts", table=rows or [{"type": "-", "language": "-", "documents": 0}], description="documents per type and language, then rejects")
+
+
+# One batch at a time: each batch already spreads its documents over all cores.
+@flow(name="ingest", log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=1))
 def ingest(
     paths: list[str],
     out_dir: str = "output",
@@ -72,12 +107,12 @@ def ingest(
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> RunSummary:
     """Ingest files and folders into the Parquet datasets under ``out_dir``."""
+    logger = get_run_logger()
     started = datetime.now(timezone.utc)
     clock = time.monotonic()
     run_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
     settings = Settings(languages=tuple(languages), max_bytes=max_bytes)
     limits = Limits(timeout_seconds, max_memory_mb * 2**20)
-    workers = workers or default_workers()
     summary = RunSummary(run_id=run_id, out=out_dir)
 
     found = discover_task(paths)
@@ -85,10 +120,21 @@ def ingest(
     summary.files_seen = len(found.files)
     summary.skipped_known = len(work.known)
     summary.skipped_other = len(found.skipped)
-    for number, inputs in enumerate(work.batches(batch_size)):
-        result = process_batch_task(inputs, settings, workers, limits)
-        write_batch_task(out_dir, f"{run_id}-{number:05d}", result, run_id, reprocess)
+    batches = work.batches(batch_size)
+    logger.info("%d files, %d to process in %d batches", len(found.files), len(work.todo), len(batches))
+
+    processing = process_batch_task.with_options(refresh_cache=reprocess)
+    futures = {
+        processing.submit(number, inputs, settings, workers, limits): number for number, inputs in enumerate(batches)
+    }
+    for future in as_completed(list(futures)):
+        result = future.result()
+        state = future.state
+        write_batch_task(out_dir, f"{run_id}-{futures[future]:05d}", result, run_id, reprocess)
         summary.add(result)
+        if state.name == "Cached":
+            summary.batches_cached += 1
+            report("done", len(batches[futures[future]]))
 
     summary.seconds = time.monotonic() - clock
     record_run_task(
@@ -114,5 +160,5 @@ def ingest(
             "docpipe_version": __version__,
         },
     )
-    create_markdown_artifact(key="ingest-summary", markdown=summary.markdown(), description="docpipe ingest summary")
+    _publish(summary)
     return summary
