@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime, timezone
@@ -68,6 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--format", choices=("jsonl", "text"), default="jsonl", help="jsonl: one JSON object per input (default); text: the clean text")
     extract.add_argument("--debug", action="store_true", help="include every removed piece of text and the rule that removed it")
     _add_limits(extract)
+    serve = commands.add_parser("serve", help="run ingest on a cron schedule as a Prefect deployment (starts a local Prefect server unless PREFECT_API_URL is set)")
+    serve.add_argument("--cron", required=True, help='schedule in cron syntax, e.g. "0 2 * * *" for 02:00 every night')
+    serve.add_argument("--source", action="append", metavar="PATH", help="file or folder to ingest (repeatable; default: raw)")
+    serve.add_argument("--out", default="output", help="output root folder or URI (default: output)")
+    serve.add_argument("--name", default="nightly", help="deployment name (default: nightly)")
+    serve.add_argument("--workers", type=_positive, default=None, help="parallel processes per batch (default: all cores)")
+
     stats = commands.add_parser("stats", help="print what the datasets hold: documents per type and language, runs, rejects")
     stats.add_argument("--out", default="output", help="output root folder or URI (default: output)")
 
@@ -75,6 +84,40 @@ def build_parser() -> argparse.ArgumentParser:
     compact.add_argument("--out", default="output", help="output root folder or URI (default: output)")
     compact.add_argument("--dataset", choices=sorted(SCHEMAS), action="append", help="only this dataset (repeatable; default: all)")
     return parser
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    import flows  # sets Prefect's defaults (PREFECT_HOME, quiet logs) without importing Prefect
+    from flows.server import Child, start_local_server
+
+    signal.signal(signal.SIGTERM, _interrupt)
+    server = serving = None
+    try:
+        api_url = os.environ.get("PREFECT_API_URL")
+        if not api_url:
+            print(f"starting a local Prefect server (log: {flows.PREFECT_HOME}/server.log)", flush=True)
+            server, api_url = start_local_server(str(flows.PREFECT_HOME))
+            print(f"Prefect server on {api_url}", flush=True)
+        sources = [os.path.abspath(path) for path in (args.source or ["raw"])]
+        out = args.out if "://" in args.out else os.path.abspath(args.out)
+        command = [
+            sys.executable, "-m", "flows.serve", "--cron", args.cron, "--name", args.name, "--out", out,
+            "--parameters", json.dumps({"workers": args.workers}), *sources,
+        ]
+        serving = Child(command, {**os.environ, "PREFECT_API_URL": api_url})
+        serving.process.wait()
+        return EXIT_OK if serving.process.returncode == 0 else EXIT_REJECTS
+    except KeyboardInterrupt:
+        print("stopping", flush=True)
+        return EXIT_OK
+    finally:
+        for child in (serving, server):
+            if child is not None:
+                child.stop(signal.SIGINT if child is serving else signal.SIGTERM)
 
 
 def run_stats(args: argparse.Namespace) -> int:
@@ -162,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         missing = discover(args.paths).missing
         if missing:
             parser.error(f"no such file or folder: {', '.join(missing)}")
-    commands = {"ingest": run_ingest, "extract": run_extract, "stats": run_stats, "compact": run_compact}
+    commands = {"ingest": run_ingest, "extract": run_extract, "serve": run_serve, "stats": run_stats, "compact": run_compact}
     return commands[args.command](args)
 
 

@@ -11,16 +11,16 @@ import os
 from pathlib import Path
 
 _PROJECT_ROOT = Path(__file__).resolve().parent.parent
-_PREFECT_HOME = Path(os.environ.get("PREFECT_HOME", _PROJECT_ROOT / ".prefect"))
+PREFECT_HOME = Path(os.environ.get("PREFECT_HOME", _PROJECT_ROOT / ".prefect"))
 
 PREFECT_DEFAULTS = {
-    "PREFECT_HOME": str(_PREFECT_HOME),
+    "PREFECT_HOME": str(PREFECT_HOME),
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
     # The embedded server's first migration can outlast the 20 s default.
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
-    "PREFECT_RESULTS_LOCAL_STORAGE_PATH": str(_PREFECT_HOME / "storage"),
+    "PREFECT_RESULTS_LOCAL_STORAGE_PATH": str(PREFECT_HOME / "storage"),
     "PREFECT_UI_ENABLED": "false",
 }
 
