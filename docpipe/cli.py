@@ -63,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--batch-size", type=_positive, default=100, help="documents per task (default: 100)")
     ingest.add_argument("--workers", type=_positive, default=None, help="parallel processes (default: all cores)")
     ingest.add_argument("--reprocess", action="store_true", help="process inputs again even if already ingested")
+    ingest.add_argument(
+        "--dask-address", metavar="ADDRESS",
+        help="run the batches on this Dask scheduler (tcp://host:8786); needs PREFECT_API_URL naming a Prefect server the workers reach",
+    )
     _add_limits(ingest)
 
     extract = commands.add_parser("extract", help="run the stages on files and print the result, without Prefect or Parquet")
@@ -182,8 +186,17 @@ def run_ingest(args: argparse.Namespace) -> int:
     from flows.ingest import ingest  # importing Prefect costs seconds: only for this command
 
     settings, limits = _settings(args)
+    flow = ingest
+    if args.dask_address:
+        from flows.dask import PrefectServerRequired, on_dask_cluster
+
+        try:
+            flow = on_dask_cluster(ingest, args.dask_address)
+        except PrefectServerRequired as problem:
+            print(f"docpipe ingest: error: {problem}", file=sys.stderr)
+            return EXIT_USAGE
     with progress_bar():
-        summary = ingest(
+        summary = flow(
             paths=list(args.paths),
             out_dir=args.out,
             languages=list(settings.languages),

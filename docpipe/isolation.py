@@ -8,6 +8,7 @@ killed and replaced, and becomes a reject too. Nothing a document does can stop 
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import resource
 import time
@@ -23,6 +24,7 @@ from docpipe.progress import report
 # forkserver: workers start from a clean, single-threaded process (the flow's process has
 # Prefect's threads, which fork would copy in whatever state they are in).
 _CONTEXT = multiprocessing.get_context("forkserver")
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ def _reject(path: str, error_type: str, message: str) -> Reject:
 
 def run_isolated(paths: Sequence[str], settings: Settings, workers: int, limits: Limits = Limits()) -> list[Document | Reject]:
     """``process_path`` on every path in ``workers`` processes; results in input order."""
+    if multiprocessing.current_process().daemon:
+        return _run_inline(paths, settings)
     results: list[Document | Reject | None] = [None] * len(paths)
     queue = list(enumerate(paths))[::-1]
     pool = [_Worker(settings, limits) for _ in range(max(1, min(workers, len(paths))))]
@@ -118,3 +122,17 @@ def _replace(pool: list[_Worker], broken: _Worker, settings: Settings, limits: L
     fresh = _Worker(settings, limits)
     pool[pool.index(broken)] = fresh
     return fresh
+
+
+def _run_inline(paths: Sequence[str], settings: Settings) -> list[Document | Reject]:
+    # A daemonic process (a Dask worker under its nanny, by default) may not start children.
+    _log.warning(
+        "running %d documents without per-document time and memory limits: this process is daemonic "
+        "(start Dask workers with DASK_DISTRIBUTED__WORKER__DAEMON=False to keep the limits)",
+        len(paths),
+    )
+    results = []
+    for path in paths:
+        results.append(process_path(path, settings))
+        report("done")
+    return results

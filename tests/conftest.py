@@ -26,3 +26,29 @@ def prefect_server():
 
     with prefect_test_harness(server_startup_timeout=None):
         yield
+
+
+def write_text_corpus(folder: Path, count: int) -> Path:
+    """``count`` distinct small English text files: cheap inputs for tests about orchestration."""
+    for number in range(count):
+        (folder / f"note-{number:03d}.txt").write_text(
+            f"Field note {number}\n\n"
+            f"The committee met on day {number} to review the water supply of district {number % 17}. "
+            "Members agreed that the reservoir needs new pumps before the dry season begins.\n\n"
+            f"Item {number * 7}: the budget line was approved without amendment.\n",
+            encoding="utf-8",
+        )
+    return folder
+
+
+def dataset_snapshot(out: Path) -> dict[str, list[tuple]]:
+    """What two runs must agree on, whatever their run ids, times and file layout."""
+    from docpipe.dataset import DatasetStore
+
+    store = DatasetStore(str(out))
+    documents = store.read("documents").to_pylist()
+    blocks = store.read("blocks").to_pylist()
+    return {
+        "documents": sorted((r["sha256"], r["source_path"], r["text"], r["language"], r["is_current"]) for r in documents),
+        "blocks": sorted((r["doc_id"], r["block_index"], r["kind"], r["text"], r["language"]) for r in blocks),
+    }
