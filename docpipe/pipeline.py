@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from importlib import metadata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -52,7 +53,10 @@ def sha256_of(data: bytes) -> str:
 
 def read_source(path: str | os.PathLike[str], settings: Settings = Settings()) -> tuple[bytes, Source]:
     """Read a file whole, refusing what exceeds the size cap before reading it."""
-    size = os.stat(path).st_size
+    status = os.stat(path)
+    if not stat.S_ISREG(status.st_mode):
+        raise RejectedInput("not_a_regular_file", "a device, pipe or socket, not a file: reading it could block forever")
+    size = status.st_size
     if size > settings.max_bytes:
         raise RejectedInput("too_large", f"{size} bytes exceeds the {settings.max_bytes}-byte limit")
     data = Path(path).read_bytes()
