@@ -56,7 +56,10 @@ def plan(files: Sequence[str], known: KnownInputs, *, reprocess: bool = False) -
     result = Plan()
     for path in files:
         item = Input(path, file_sha256(path))
-        seen = item.sha256 in known.document_hashes or item.sha256 in known.reject_hashes
+        if item.sha256 is None:  # unreadable: worth another try only once it can be read
+            seen = path in known.unread_paths
+        else:
+            seen = item.sha256 in known.document_hashes or item.sha256 in known.reject_hashes
         (result.known if seen and not reprocess else result.todo).append(item)
     report("planned", len(result.todo))
     return result

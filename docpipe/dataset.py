@@ -20,7 +20,7 @@ import os
 import posixpath
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -59,6 +59,7 @@ class KnownInputs:
     document_hashes: set[str]
     reject_hashes: set[str]
     current_paths: dict[str, str]  # source_path -> sha256 of its current version
+    unread_paths: set[str] = field(default_factory=set)  # rejected before their bytes could be read
 
 
 class DatasetStore:
@@ -192,11 +193,12 @@ class DatasetStore:
 
     def known_inputs(self) -> KnownInputs:
         documents = self.read("documents", columns=["sha256", "source_path", "is_current"]).to_pylist()
-        rejects = self.read("rejects", columns=["sha256"]).column("sha256").to_pylist()
+        rejects = self.read("rejects", columns=["sha256", "source_path"]).to_pylist()
         return KnownInputs(
             document_hashes={row["sha256"] for row in documents},
-            reject_hashes={sha for sha in rejects if sha},
+            reject_hashes={row["sha256"] for row in rejects if row["sha256"]},
             current_paths={row["source_path"]: row["sha256"] for row in documents if row["is_current"]},
+            unread_paths={row["source_path"] for row in rejects if not row["sha256"]},
         )
 
     def recover(self) -> list[str]:
