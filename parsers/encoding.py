@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from charset_normalizer import from_bytes
+from charset_normalizer import CharsetMatch, from_bytes
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -51,9 +51,24 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
             return data.decode(codec), codec
         except (UnicodeDecodeError, LookupError):
             continue
-    guess = from_bytes(data[:_GUESS_SAMPLE_BYTES]).best()
+    guess = _best_guess(data[:_GUESS_SAMPLE_BYTES])
     codec = _normal_codec(guess.encoding) if guess is not None else None
     if codec is None or codec.startswith("utf_16") or codec.startswith("utf_32"):
         # A BOM-less UTF-16 guess on mostly-ASCII bytes is nearly always wrong.
         codec = "cp1252"
     return data.decode(codec, errors="replace"), codec
+
+
+def _best_guess(sample: bytes) -> CharsetMatch | None:
+    """charset-normalizer's pick, except that windows-1252 wins a tie it is part of.
+
+    Its ranking of near-equal single-byte Latin code pages is arbitrary (an unlabelled
+    Spanish cp1252 page came out as cp1250, turning "ñ" into "ń"); browsers read such
+    pages as windows-1252.
+    """
+    results = from_bytes(sample)
+    best = results.best()
+    windows_1252 = next((match for match in results if match.encoding == "cp1252"), None)
+    if best is not None and windows_1252 is not None and windows_1252.chaos <= best.chaos:
+        return windows_1252
+    return best
