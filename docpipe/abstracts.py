@@ -1,9 +1,226 @@
-"""Find the abstract sections (EXECUTIVE SUMMARY, RESUMEN, RÉSUMÉ, ...) and split them by language."""
+"""Find the abstract sections (EXECUTIVE SUMMARY, RESUMEN, RÉSUMÉ, ...) and split them by language.
+
+An abstract starts at an abstract heading (a heading block, a paragraph holding only the
+heading word, or a run-in "Abstract." at the start of a paragraph) near the front of the
+document, and ends where the next abstract heading, any other heading, or text in another
+language begins. Documents without such headings often print their abstracts as bare
+paragraphs, one per language, before the body: those are found as language runs.
+
+The language of an abstract is that of its text (the blocks' tags from the language
+stage); the heading only decides when the text is in none of the run's languages, so a
+Portuguese RESUMO never becomes a Spanish abstract.
+"""
 
 from __future__ import annotations
 
-from docpipe.document import Document
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from docpipe.document import Abstract, Block, BlockKind, Document
+from docpipe.language import UNDETERMINED, set_document_languages
+
+# Heading words, accents and case removed, with the language they are written in.
+_HEADING_LANGUAGE: dict[str, str] = {
+    "ABSTRACT": "en",
+    "SUMMARY": "en",
+    "EXECUTIVE SUMMARY": "en",
+    "RESUMEN": "es",
+    "RESUMEN EJECUTIVO": "es",
+    "SINTESIS": "es",
+    "RESUME": "fr",
+    "RESUME ANALYTIQUE": "fr",
+    "SOMMAIRE": "fr",
+    "SOMMAIRE EXECUTIF": "fr",
+    "SYNTHESE": "fr",
+    "RESUMO": "pt",
+    "SUMARIO": "pt",
+    "RIASSUNTO": "it",
+    "ZUSAMMENFASSUNG": "de",
+}
+# Leading section numbers: "1.", "1.2", "I.", "A)".
+_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*|[IVXLC]+|[A-Z])[.)]?\s+")
+_DECORATION = re.compile(r"[*_#`]+")
+_RUN_IN = re.compile(r"^\W*([^\W\d_][^\W\d_ ]*(?:\s[^\W\d_]+)?)\s*[*_]*\s*(?:[.:—–]|\s-)[*_]*\s+(?=\w)")
+_SHORT_PARAGRAPH_CHARS = 40
+_SUBSTANTIVE_LETTERS = 25
+_LETTER = re.compile(r"[^\W\d_]")
+# Abstracts sit at the front: a heading is ignored once this much body text precedes it.
+_FRONT_CHARS = 2500
+_FRONT_SHARE = 0.15
+# Un-headed abstracts: translations of each other, so of comparable length.
+_RUN_MAX_PARAGRAPHS = 3
+_RUN_LENGTH_RATIO_TWO = 1.6
+_RUN_LENGTH_RATIO_MORE = 2.5
+_SKIPPED_KINDS = (BlockKind.NOTE, BlockKind.CAPTION, BlockKind.TABLE, BlockKind.REFERENCE)
+_TEXT_KINDS = (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.QUOTE)
+
+
+def heading_key(text: str) -> str:
+    """The heading word as looked up: no decoration, numbering, accents, case or end colon."""
+    text = _DECORATION.sub("", text).strip()
+    text = _NUMBERING.sub("", text.strip())
+    text = unicodedata.normalize("NFD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"\s+", " ", text).strip(" .:-—–").upper()
+    return text
+
+
+@dataclass
+class _Start:
+    index: int
+    heading: str  # as printed
+    hint: str  # language of the heading word
+    run_in_rest: str | None  # text after a run-in heading, which belongs to the abstract
+
+
+def _heading_start(index: int, block: Block) -> _Start | None:
+    text = block.text.strip()
+    short = block.kind is BlockKind.HEADING or (
+        block.kind is BlockKind.PARAGRAPH and len(text) <= _SHORT_PARAGRAPH_CHARS
+    )
+    if short:
+        hint = _HEADING_LANGUAGE.get(heading_key(text))
+        if hint:
+            return _Start(index, _DECORATION.sub("", text).strip(), hint, None)
+    if block.kind is BlockKind.PARAGRAPH:
+        match = _RUN_IN.match(text)
+        if match:
+            hint = _HEADING_LANGUAGE.get(heading_key(match.group(1)))
+            if hint:
+                return _Start(index, match.group(1).strip(), hint, text[match.end():].strip())
+    return None
+
+
+def _letters(text: str) -> int:
+    return len(_LETTER.findall(text))
+
+
+def _is_substantive(block: Block) -> bool:
+    return block.kind in _TEXT_KINDS and not block.language_inferred and _letters(block.text) >= _SUBSTANTIVE_LETTERS
+
+
+def _majority_language(blocks: list[Block]) -> str | None:
+    chars: dict[str, int] = {}
+    for block in blocks:
+        if block.language:
+            chars[block.language] = chars.get(block.language, 0) + len(block.text)
+    determined = {code: n for code, n in chars.items() if code != UNDETERMINED}
+    pool = determined if sum(determined.values()) * 2 >= sum(chars.values()) else chars
+    return max(pool, key=pool.__getitem__) if pool else None
+
+
+def _front_limit(doc: Document) -> int:
+    total = sum(len(b.text) for b in doc.blocks)
+    return max(_FRONT_CHARS, int(total * _FRONT_SHARE))
+
+
+def _headed_abstracts(doc: Document) -> list[tuple[_Start | None, list[int]]]:
+    blocks = doc.blocks
+    limit = _front_limit(doc)
+    found: list[tuple[_Start | None, list[int]]] = []
+    preceding = 0  # body characters seen before the current position
+    i = 0
+    while i < len(blocks):
+        start = _heading_start(i, blocks[i])
+        if start is None:
+            if blocks[i].kind in _TEXT_KINDS:
+                preceding += len(blocks[i].text)
+            i += 1
+            continue
+        if preceding > limit:
+            break
+        members, i = _abstract_body(blocks, start)
+        if any(m != start.index for m in members) or start.run_in_rest:
+            found.append((start, members))
+    return found
+
+
+def _abstract_body(blocks: list[Block], start: _Start) -> tuple[list[int], int]:
+    """Indices of the abstract's text blocks, and where scanning resumes."""
+    members: list[int] = []
+    language = None
+    if start.run_in_rest is not None:
+        members.append(start.index)
+        language = blocks[start.index].language
+    j = start.index + 1
+    while j < len(blocks):
+        block = blocks[j]
+        if block.kind is BlockKind.HEADING or _heading_start(j, block) is not None:
+            break
+        if block.kind in _SKIPPED_KINDS:
+            j += 1
+            continue
+        if _is_substantive(block):
+            if language is None:
+                language = block.language
+            elif block.language != language:
+                break
+        members.append(j)
+        j += 1
+    reached_end = j >= len(blocks)
+    text_members = [m for m in members if m != start.index]
+    if reached_end and len(text_members) > 1:
+        # No heading closed it: only the first paragraph is surely the abstract.
+        members = members[: members.index(text_members[0]) + 1]
+        j = members[-1] + 1
+    return members, j
+
+
+def _run_abstracts(doc: Document) -> list[tuple[_Start | None, list[int]]]:
+    """Un-headed abstracts: one short run of paragraphs per language before the body."""
+    runs: list[tuple[str, list[int]]] = []
+    seen: set[str] = set()
+    for i, block in enumerate(doc.blocks):
+        if block.kind is BlockKind.QUOTE:
+            return []
+        if not _is_substantive(block) or block.kind is not BlockKind.PARAGRAPH:
+            continue
+        language = block.language
+        if language is None or language == UNDETERMINED:
+            return []
+        if runs and runs[-1][0] == language:
+            runs[-1][1].append(i)
+            continue
+        if language in seen:
+            break  # the body, in a language one of the abstracts already had
+        seen.add(language)
+        runs.append((language, [i]))
+    else:
+        runs = runs[:-1]  # no language came back: the last run is the body
+    if len(runs) < 2 or any(len(members) > _RUN_MAX_PARAGRAPHS for _, members in runs):
+        return []
+    lengths = [sum(len(doc.blocks[m].text) for m in members) for _, members in runs]
+    ratio = _RUN_LENGTH_RATIO_TWO if len(runs) == 2 else _RUN_LENGTH_RATIO_MORE
+    if max(lengths) > ratio * min(lengths):
+        return []
+    return [(None, members) for _, members in runs]
 
 
 def split_abstracts(doc: Document) -> Document:
+    found = _headed_abstracts(doc) or _run_abstracts(doc)
+    for start, members in found:
+        text_blocks = [doc.blocks[m] for m in members]
+        if not text_blocks:
+            continue
+        language = _majority_language(text_blocks) or UNDETERMINED
+        if language == UNDETERMINED and start is not None:
+            language = start.hint
+        paragraphs = [
+            start.run_in_rest if start is not None and m == start.index else doc.blocks[m].text
+            for m in members
+        ]
+        if start is not None:
+            doc.blocks[start.index].attrs["abstract"] = language
+        for block in text_blocks:
+            block.attrs["abstract"] = language
+        if language not in doc.abstracts:
+            first = doc.blocks[start.index] if start is not None else text_blocks[0]
+            doc.abstracts[language] = Abstract(
+                language=language,
+                heading=start.heading if start is not None else None,
+                text="\n\n".join(p for p in paragraphs if p),
+                page=first.page,
+            )
+    set_document_languages(doc)
     return doc

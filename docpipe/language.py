@@ -1,13 +1,291 @@
-"""Per-block language identification with langdetect, restricted to the run's languages."""
+"""Per-block language identification with langdetect, restricted to the run's languages.
+
+langdetect is strong on long text and weak on short text, random unless seeded, and forces
+one of its loaded languages on everything. So:
+
+- one detector factory per process and per set of languages, seeded, loading only the
+  run's profiles plus a few "foil" languages (pt, it, de, ca, nl) that are easily taken
+  for en/es/fr; text whose best match is a foil gets ``und`` instead of a forced label, and
+  so does long text with almost none of its language's commonest words (Hungarian,
+  Polish, lists of names, code);
+- text mostly in capitals is lowercased first (langdetect's profiles barely know capitals);
+- each block is detected once, from at most ``_MAX_CHARS`` characters;
+- the final labels come from a Viterbi pass over the block sequence: a block's own evidence
+  weighs with the square of its length (up to 60 letters), every change of language costs
+  a penalty, a heading attaches to the text after it and a name or number to the text
+  before it, and <html lang> tips blocks that have little evidence of their own. Blocks too short to decide alone, or
+  overruled by their neighbours, are marked ``language_inferred``.
+"""
 
 from __future__ import annotations
 
+import math
+import os
+import re
 from collections.abc import Sequence
+from functools import lru_cache
 
-from docpipe.document import Document
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect.lang_detect_exception import LangDetectException
+
+from docpipe.document import Block, BlockKind, Document
 
 DEFAULT_LANGUAGES: tuple[str, ...] = ("en", "es", "fr")
+UNDETERMINED = "und"
+
+# Languages that langdetect would otherwise fold into en/es/fr; seeing one of them win is
+# the evidence that a text is in none of the run's languages.
+_FOILS: tuple[str, ...] = ("pt", "it", "de", "ca", "nl")
+# The most frequent function words: running text in a language nearly always uses some,
+# so a long block with hardly any is in a language langdetect was not given.
+_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset("the of and to a in is that for it on with as was by be at this are from or an have not which but has were".split()),
+    "es": frozenset("de la que el en y a los del se las por un para con no una su al lo como más pero sus le ya o este es entre".split()),
+    "fr": frozenset("de la le et les des à en du un une que pour dans qui sur au par pas est il plus ne avec ce se sont aux cette".split()),
+}
+_FUNCTION_WORD_MIN_WORDS = 15  # headlines of a dozen words often have none
+_FUNCTION_WORD_MAX_CHARS = 1000  # a set lookup per word: cheap enough to read more than langdetect
+_FUNCTION_WORD_MIN_SHARE = 0.08
+_WORD = re.compile(r"[^\W\d_]+")
+_SEED = 0
+_MAX_CHARS = 120  # beyond this langdetect's answer hardly changes, only its cost grows
+_MIN_LETTERS = 12  # fewer letters than this: no detection at all, context decides
+_FULL_EVIDENCE_LETTERS = 60  # a block this long weighs fully in the smoothing pass
+_INFERRED_BELOW_LETTERS = 25  # shorter blocks are labelled from context
+_FOIL_MIN_LETTERS = 25  # the foil check needs this much text to be trusted
+_FOIL_MIN_PROB = 0.9
+_PROB_FLOOR = 1e-4
+# langdetect averages 7 random-sampling trials of up to 1000 steps, stopping a trial once
+# one language passes 0.99999. On the 120 characters it is given, one trial with looser
+# limits gives the same labels on the bench (bench/language_eval.py) at a third of the cost.
+_TRIALS = 1
+_ITERATION_LIMIT = 200
+_CONVERGED = 0.999
+_SWITCH_PENALTY = 3.0
+_HEADING_ATTACH = 1.0  # a switch just before a heading is cheaper, just after it dearer
+_SHORT_LINE_ATTACH = 0.3  # a switch just after a name or number is cheaper, before it dearer
+_HTML_LANG_BONUS = 0.3
+_LETTER = re.compile(r"[^\W\d_]")
+# Tables and code are data, not prose: a long table of names must not outvote the text.
+_DATA_KINDS = (BlockKind.TABLE, BlockKind.CODE)
+
+
+@lru_cache(maxsize=8)
+def _factory(languages: tuple[str, ...]) -> DetectorFactory:
+    """A seeded factory holding the run's profiles and the foils' (built once per process)."""
+    available = set(os.listdir(PROFILES_DIRECTORY))
+    unknown = [code for code in languages if code not in available]
+    if unknown:
+        raise ValueError(f"langdetect has no profile for {', '.join(unknown)}")
+    loaded = list(dict.fromkeys(languages + _FOILS))
+    profiles = []
+    for code in loaded:
+        with open(os.path.join(PROFILES_DIRECTORY, code), encoding="utf-8") as handle:
+            profiles.append(handle.read())
+    factory = DetectorFactory()
+    factory.load_json_profile(profiles)
+    factory.set_seed(_SEED)
+    return factory
+
+
+def _letter_count(text: str) -> int:
+    """Letters in the block's opening, enough to know how much its evidence weighs."""
+    return len(_LETTER.findall(text, 0, 4 * _FULL_EVIDENCE_LETTERS))
+
+
+def _prepared(text: str) -> str:
+    """The text as langdetect should see it: capped, and lowercased when mostly capitals."""
+    text = text[:_MAX_CHARS]
+    letters = _LETTER.findall(text)
+    if letters and sum(ch.isupper() for ch in letters) > 0.5 * len(letters):
+        text = text.lower()
+    return text
+
+
+def _probabilities(text: str, languages: tuple[str, ...], restricted: bool, trials: int) -> dict[str, float]:
+    """langdetect's distribution over the loaded languages, or over the run's when restricted."""
+    detector = _factory(languages).create()
+    detector.n_trial = trials
+    detector.ITERATION_LIMIT = _ITERATION_LIMIT
+    detector.CONV_THRESHOLD = _CONVERGED
+    if restricted:
+        detector.set_prior_map({code: 1.0 for code in languages})
+    detector.append(text)
+    try:
+        return {item.lang: item.prob for item in detector.get_probabilities()}
+    except LangDetectException:  # no usable character n-grams (digits, other scripts)
+        return {}
+
+
+def detect_block(text: str, languages: Sequence[str] = DEFAULT_LANGUAGES) -> dict[str, float]:
+    """One block's own evidence: probability per run language plus ``und``.
+
+    Long enough text is first matched against the run's languages and the foils; when a
+    foil wins clearly the mass goes to ``und``. Otherwise the restricted model decides,
+    which is markedly better than the open one on short text.
+    """
+    run = tuple(languages)
+    prepared = _prepared(text)
+    letters = len(_LETTER.findall(prepared))
+    if letters < _MIN_LETTERS:
+        return {}
+    if letters >= _FOIL_MIN_LETTERS:
+        open_probs = _probabilities(prepared, run, restricted=False, trials=_TRIALS)
+        if not open_probs:
+            return {UNDETERMINED: 1.0}
+        best = max(open_probs, key=open_probs.__getitem__)
+        if best in run and _lacks_function_words(text[:_FUNCTION_WORD_MAX_CHARS], best):
+            return {UNDETERMINED: 1.0}
+        if best in run:
+            mass = sum(open_probs.get(code, 0.0) for code in run)
+            return {code: open_probs.get(code, 0.0) / mass for code in run}
+        foreign = 1.0 - sum(open_probs.get(code, 0.0) for code in run)
+        if open_probs[best] >= _FOIL_MIN_PROB or foreign >= _FOIL_MIN_PROB:
+            return {UNDETERMINED: foreign} | {code: open_probs.get(code, 0.0) for code in run}
+    probs = _probabilities(prepared, run, restricted=True, trials=_TRIALS)
+    if not probs:
+        return {UNDETERMINED: 1.0}
+    return {code: probs.get(code, 0.0) for code in run}
+
+
+def _lacks_function_words(text: str, language: str) -> bool:
+    """True when a long text has almost none of ``language``'s commonest words."""
+    common = _FUNCTION_WORDS.get(language)
+    words = _WORD.findall(text.lower())
+    if common is None or len(words) < _FUNCTION_WORD_MIN_WORDS:
+        return False
+    return sum(word in common for word in words) < _FUNCTION_WORD_MIN_SHARE * len(words)
+
+
+def _weight(letters: int) -> float:
+    """How much a block's own evidence counts: quadratic, since langdetect's accuracy
+    collapses on short text (names, labels) far faster than linearly."""
+    return min(1.0, letters / _FULL_EVIDENCE_LETTERS) ** 2
+
+
+def _html_lang(doc: Document) -> str | None:
+    value = doc.raw_metadata.get("html_lang")
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value.strip().lower().replace("_", "-").split("-")[0]
+
+
+def _attachment(block: Block) -> int:
+    """+1: a heading, belongs with the text after it; -1: another short line (a name, a
+    number), belongs with the text before it; 0: text that speaks for itself."""
+    if block.kind is BlockKind.HEADING:
+        return 1
+    return -1 if _letter_count(block.text) < _INFERRED_BELOW_LETTERS else 0
+
+
+def smooth(
+    evidence: Sequence[dict[str, float]],
+    letters: Sequence[int],
+    attachment: Sequence[int],
+    states: Sequence[str],
+    favoured: str | None = None,
+) -> list[str]:
+    """Viterbi path over the blocks: own evidence weighted by length, a penalty per switch."""
+    count = len(evidence)
+    if count == 0:
+        return []
+
+    def emission(i: int, state: str) -> float:
+        probs = evidence[i]
+        score = 0.0
+        if probs:
+            score = _weight(letters[i]) * math.log(max(probs.get(state, 0.0), _PROB_FLOOR))
+        if state == favoured:
+            score += _HTML_LANG_BONUS * (1.0 - _weight(letters[i]))
+        return score
+
+    def switch_cost(i: int) -> float:
+        """Cost of block i having another language than block i - 1."""
+        cost = _SWITCH_PENALTY
+        if attachment[i] > 0:
+            cost -= _HEADING_ATTACH
+        if attachment[i - 1] > 0:
+            cost += _HEADING_ATTACH
+        if attachment[i] < 0:
+            cost += _SHORT_LINE_ATTACH
+        if attachment[i - 1] < 0:
+            cost -= _SHORT_LINE_ATTACH
+        return cost
+
+    scores = {s: emission(0, s) for s in states}
+    back: list[dict[str, str]] = []
+    for i in range(1, count):
+        cost = switch_cost(i)
+        new_scores: dict[str, float] = {}
+        pointers: dict[str, str] = {}
+        for state in states:
+            best_prev = max(states, key=lambda p: scores[p] - (0.0 if p == state else cost))
+            new_scores[state] = scores[best_prev] - (0.0 if best_prev == state else cost) + emission(i, state)
+            pointers[state] = best_prev
+        scores = new_scores
+        back.append(pointers)
+    state = max(states, key=scores.__getitem__)
+    path = [state]
+    for pointers in reversed(back):
+        state = pointers[state]
+        path.append(state)
+    path.reverse()
+    return path
 
 
 def tag_languages(doc: Document, languages: Sequence[str] = DEFAULT_LANGUAGES) -> Document:
+    run = tuple(languages)
+    evidence = [detect_block(block.text, run) for block in doc.blocks]
+    letters = [_letter_count(block.text) for block in doc.blocks]
+    attachment = [_attachment(block) for block in doc.blocks]
+    favoured = _html_lang(doc)
+    path = smooth(evidence, letters, attachment, run + (UNDETERMINED,), favoured if favoured in run else None)
+
+    decided: list[bool] = []
+    for block, own, label, size in zip(doc.blocks, evidence, path, letters):
+        own_best = max(own, key=own.__getitem__) if own else None
+        block.language = label
+        block.language_inferred = size < _INFERRED_BELOW_LETTERS or own_best != label
+        block.language_prob = own.get(label, 0.0)
+        decided.append(not block.language_inferred)
+    _borrow_context_probs(doc.blocks, decided)
+    set_document_languages(doc)
     return doc
+
+
+def _borrow_context_probs(blocks: Sequence[Block], decided: Sequence[bool]) -> None:
+    """An inferred block's confidence is that of the nearest block that decided its label
+    (the following one on a tie, as headings belong to the text after them)."""
+    nearest: list[tuple[int, float] | None] = [None] * len(blocks)  # (distance, probability)
+    for order in (range(len(blocks)), range(len(blocks) - 1, -1, -1)):
+        seen: dict[str | None, tuple[int, float | None]] = {}
+        for i in order:
+            block = blocks[i]
+            if decided[i]:
+                seen[block.language] = (i, block.language_prob)
+            elif block.language in seen:
+                j, prob = seen[block.language]
+                current = nearest[i]
+                if prob is not None and (current is None or abs(i - j) <= current[0]):
+                    nearest[i] = (abs(i - j), prob)
+    for block, found in zip(blocks, nearest):
+        if found is not None:
+            block.language_prob = found[1]
+
+
+def set_document_languages(doc: Document) -> None:
+    """``languages``: share of characters per language over every block; ``language``: the
+    language of most body prose (called again once abstracts leave the body)."""
+    totals: dict[str, int] = {}
+    for block in doc.blocks:
+        if block.language:
+            totals[block.language] = totals.get(block.language, 0) + len(block.text)
+    all_chars = sum(totals.values())
+    doc.languages = {code: round(n / all_chars, 4) for code, n in sorted(totals.items(), key=lambda kv: -kv[1])} if all_chars else {}
+    body: dict[str, int] = {}
+    for block in doc.body_blocks():
+        if block.language and block.kind not in _DATA_KINDS:
+            body[block.language] = body.get(block.language, 0) + len(block.text)
+    if not body:
+        body = totals
+    doc.language = max(body, key=body.__getitem__) if body else None

@@ -1,13 +1,379 @@
-"""Placeholder until the HTML parser lands: text of <body> paragraphs only."""
+"""HTML to blocks: the article's headings, paragraphs, lists, quotes, tables and code, nothing else.
 
-from bs4 import BeautifulSoup
+Steps, cheapest first:
 
-from docpipe.document import Block, BlockKind, Document, Source
-from parsers.encoding import decode
+1. Decode (BOM, the page's own charset declaration, then detection) and cut what never
+   carries text (script, style, svg, template, noscript, comments) with regular expressions
+   before BeautifulSoup sees it: building the soup is the dominant cost.
+2. One walk over <body> builds candidate blocks. Boilerplate subtrees (the named rules of
+   ``docpipe.boilerplate.dom``) and hidden elements are skipped there, each recorded in
+   ``Document.removed``.
+3. The main content is chosen among the walked blocks: readability-style scoring of the
+   elements that hold them (text, commas, link density, class/id words, semantic
+   containers such as <article> and itemprop=articleBody), then the siblings of the best
+   element that look like article text. Blocks outside it are recorded as removed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from importlib import metadata as package_metadata
+
+import warnings
+
+from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
+
+from docpipe.boilerplate import dom
+from docpipe.document import Block, BlockKind, Document, RejectedInput, Removal, Source
+from docpipe.textnorm import normalise_text
+from parsers.encoding import decode, declared_html_charset
+from parsers.html_metadata import byline_authors, extract_json_ld, read_metadata
+
+PARSER_NAME = f"beautifulsoup4 {package_metadata.version('beautifulsoup4')} + lxml {package_metadata.version('lxml')}"
+
+# Never text: removed from the markup before parsing. JSON-LD is read out first.
+_PRUNE = re.compile(
+    r"<(script|style|svg|template|noscript|iframe|object|canvas|math)\b.*?</\1\s*>|<!--.*?-->",
+    re.I | re.S,
+)
+_TAG = re.compile(r"<[^>]*>")
+_SKIP_TAGS = frozenset(
+    "script style svg template noscript iframe object embed canvas math img picture video audio source track map area "
+    "input button select option textarea head title meta link base dialog".split()
+)
+_BLOCK_TAGS = frozenset(
+    "p div section article main aside header footer nav ul ol dl li dd dt blockquote pre h1 h2 h3 h4 h5 h6 figure "
+    "figcaption table thead tbody tfoot tr td th caption address center form fieldset details summary hr body".split()
+)
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_LINE_BREAK = "\u2028"  # stands for <br> until whitespace is collapsed
+_SPACES = re.compile(r"[^\S\u2028]+")
+_COMMAS = re.compile(r"[,，、;]")
+_POSITIVE = frozenset("article articlebody body content entry main post story text blog hentry".split())
+_NEGATIVE = frozenset(
+    "comment comments meta footer footnote sidebar widget share social related promo sponsor ad ads nav menu "
+    "masthead banner byline author".split()
+)
+
+
+@dataclass
+class _Raw:
+    kind: BlockKind
+    text: str
+    level: int | None
+    chain: tuple[int, ...]  # ids of the block-level elements that hold it, outermost first
+    link_chars: int
+    tag: str
+
+
+class _Walker:
+    """Turns a DOM subtree into raw blocks, skipping boilerplate subtrees as it goes."""
+
+    def __init__(self, doc: Document, body_chars: int, rules: bool = True) -> None:
+        self.doc = doc
+        self.rules = rules  # False: a second pass when the rules left nothing to read
+        self.body_chars = body_chars
+        self.blocks: list[_Raw] = []
+        self.parts: list[str] = []
+        self.link_chars = 0
+        self.chain: list[int] = []
+        self.tags: dict[int, Tag] = {}
+        self.semantic: dict[int, int] = {}  # element id -> bonus for article/main/articleBody
+
+    def flush(self, kind: BlockKind, level: int | None, tag: str) -> None:
+        if not self.parts:
+            return
+        raw = "".join(self.parts)
+        self.parts = []
+        links, self.link_chars = self.link_chars, 0
+        if kind is BlockKind.CODE:
+            text = "\n".join(line.rstrip() for line in raw.replace(_LINE_BREAK, "\n").strip("\n").split("\n"))
+        else:
+            text = "\n".join(line.strip() for line in _SPACES.sub(" ", raw).split(_LINE_BREAK))
+            text = re.sub(r"\n{2,}", "\n", text).strip()
+        if text:
+            self.blocks.append(_Raw(kind, text, level, tuple(self.chain), links, tag))
+
+    def remove(self, text: str, rule: str) -> None:
+        text = " ".join(text.split())
+        if text:
+            self.doc.removed.append(Removal(rule=rule, text=text, kind="html"))
+
+    def walk(self, element: Tag, kind: BlockKind, level: int | None, in_link: bool, in_article: bool, block_tag: str) -> None:
+        for child in element.children:
+            if type(child) is NavigableString:
+                self.parts.append(str(child))
+                if in_link:
+                    self.link_chars += len(child.strip())
+                continue
+            if not isinstance(child, Tag):
+                continue
+            name = child.name
+            if name in _SKIP_TAGS:
+                continue
+            if name == "br":
+                self.parts.append(_LINE_BREAK)
+                continue
+            attrs = child.attrs
+            class_value = attrs.get("class") or "" if attrs else ""
+            id_value = attrs.get("id") or "" if attrs else ""
+            if attrs and dom.is_hidden(attrs, class_value):
+                self.remove(child.get_text(" "), "hidden")
+                continue
+            rule = dom.match_rule(name, attrs.get("role"), class_value, id_value, in_article) if self.rules else None
+            if rule is not None:
+                text = child.get_text(" ")
+                if not self._too_big_to_be(rule, child, dom.protected(class_value, id_value), text):
+                    self.remove(text, rule.name)
+                    continue
+            if name == "table" and _is_data_table(child):
+                self.flush(kind, level, block_tag)
+                self._table(child)
+                continue
+            if name not in _BLOCK_TAGS:
+                self.walk(child, kind, level, in_link or name == "a", in_article, block_tag)
+                continue
+            self.flush(kind, level, block_tag)
+            child_kind, child_level = _kind_of(name, kind, level)
+            self.chain.append(id(child))
+            self.tags[id(child)] = child
+            article = in_article or name in ("article", "main") or attrs.get("itemprop") == "articleBody"
+            if name == "article" or attrs.get("itemprop") == "articleBody":
+                self.semantic[id(child)] = 25 if attrs.get("itemprop") == "articleBody" else 10
+            elif name == "main" or attrs.get("role") == "main":
+                self.semantic[id(child)] = 5
+            self.walk(child, child_kind, child_level, in_link, article, name)
+            self.flush(child_kind, child_level, name)
+            self.chain.pop()
+
+    def _too_big_to_be(self, rule: dom.DomRule, element: Tag, protected: bool, text: str) -> bool:
+        """A rule match that is really a layout wrapper around the article ("has-sidebar",
+        "elementor-widget", a <header> around the whole page): it holds most of the page's
+        text, or a long stretch of prose that is not links. Comment sections can outgrow
+        the article, so they keep their rule unless their words also say content."""
+        if not self.rules or (rule.name == "comments" and not protected):
+            return False
+        length = _visible_chars(text)
+        if length > (0.25 if protected else 0.5) * self.body_chars:
+            return True
+        if length < rule.max_prose:
+            return False
+        links = sum(_visible_chars(a.get_text()) for a in element.find_all("a"))
+        return links < 0.25 * length
+
+    def _table(self, table: Tag) -> None:
+        rows = []
+        for row in table.find_all("tr"):
+            cells = [" ".join(c.get_text(" ").split()) for c in row.find_all(["td", "th"])]
+            cells = [c for c in cells if c]
+            if cells:
+                rows.append(" | ".join(cells))
+        if rows:
+            links = sum(len(a.get_text(strip=True)) for a in table.find_all("a"))
+            self.blocks.append(_Raw(BlockKind.TABLE, "\n".join(rows), None, (*self.chain, id(table)), links, "table"))
+
+
+def _kind_of(name: str, kind: BlockKind, level: int | None) -> tuple[BlockKind, int | None]:
+    if name in _HEADINGS:
+        return BlockKind.HEADING, _HEADINGS[name]
+    if kind in (BlockKind.QUOTE, BlockKind.CODE, BlockKind.HEADING):
+        return kind, level
+    if name in ("li", "dd", "dt"):
+        return BlockKind.LIST_ITEM, None
+    if name == "blockquote":
+        return BlockKind.QUOTE, None
+    if name == "pre":
+        return BlockKind.CODE, None
+    if name in ("figcaption", "caption"):
+        return BlockKind.CAPTION, None
+    if name in ("p", "div", "section", "article", "main", "td", "th", "body", "form"):
+        return (kind if kind is BlockKind.LIST_ITEM else BlockKind.PARAGRAPH), None
+    return kind, level
+
+
+def _is_data_table(table: Tag) -> bool:
+    """A table of data, not a page laid out with a table: no nested blocks of prose."""
+    return table.find(["table", "p", "div", "ul", "ol", "h1", "h2", "h3", "blockquote"]) is None
+
+
+def _content_score(block: _Raw) -> float:
+    length = len(block.text)
+    if length < 25 or block.kind is BlockKind.HEADING:
+        return 0.0
+    return 1.0 + len(_COMMAS.findall(block.text)) + min(length / 100.0, 3.0)
+
+
+def _class_weight(tag: Tag) -> int:
+    words = set(dom.attribute_words(tag.get("class") or "", tag.get("id") or ""))
+    weight = 0
+    if words & _POSITIVE:
+        weight += 25
+    if words & _NEGATIVE:
+        weight -= 25
+    return weight
+
+
+def _select(walker: _Walker) -> set[int]:
+    """Indexes of the blocks that make up the main content."""
+    blocks = walker.blocks
+    scores: dict[int, float] = defaultdict(float)
+    chars: dict[int, int] = defaultdict(int)
+    links: dict[int, int] = defaultdict(int)
+    first: dict[int, int] = {}
+    for index, block in enumerate(blocks):
+        for element in block.chain:
+            first.setdefault(element, index)
+            chars[element] += len(block.text)
+            links[element] += block.link_chars
+        score = _content_score(block) * (1.0 - min(block.link_chars / max(len(block.text), 1), 1.0))
+        if not score:
+            continue
+        chain = block.chain
+        # The paragraph's own element, its parent, grandparent... with falling weights.
+        for depth, element in enumerate(reversed(chain[-5:])):
+            scores[element] += score / (1, 1, 2, 3, 4)[depth]
+    if not scores:
+        return set(range(len(blocks)))
+    final: dict[int, float] = {}
+    for element, score in scores.items():
+        tag = walker.tags.get(element)
+        if tag is None or tag.name in ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "body"):
+            continue
+        density = links[element] / max(chars[element], 1)
+        bonus = walker.semantic.get(element, 0) + _class_weight(tag)
+        # Pages that stack several articles (infinite scroll) put the one asked for first.
+        position = 1.0 - 0.3 * first[element] / len(blocks)
+        final[element] = (score + bonus) * (1.0 - density) * position
+    if not final:
+        return set(range(len(blocks)))
+    top = max(final, key=final.__getitem__)
+    top_score = final[top]
+    top = _common_ancestor(walker, blocks, final, top)
+    # Widen to an enclosing article: its title and lead paragraphs often sit beside the body.
+    for element in reversed(blocks_chain_of(blocks, top)):
+        if element in walker.semantic and element != top and links[element] / max(chars[element], 1) < 0.3:
+            top = element
+            break
+    chain_of_top = blocks_chain_of(blocks, top)
+    parent = chain_of_top[-2] if len(chain_of_top) >= 2 else None
+    threshold = max(10.0, top_score * 0.2)
+    selected: set[int] = set()
+    for index, block in enumerate(blocks):
+        chain = block.chain
+        if top in chain:
+            selected.add(index)
+            continue
+        if parent is None or parent not in chain:
+            continue
+        position = chain.index(parent)
+        sibling = chain[position + 1] if position + 1 < len(chain) else None
+        if sibling is not None and final.get(sibling, 0.0) >= threshold:
+            selected.add(index)
+            continue
+        density = block.link_chars / max(len(block.text), 1)
+        length = len(block.text)
+        if block.kind is BlockKind.PARAGRAPH and density < 0.25 and (length > 80 or (length > 20 and block.text.endswith("."))):
+            selected.add(index)
+    return selected
+
+
+def _common_ancestor(walker: _Walker, blocks: list[_Raw], final: dict[int, float], top: int) -> int:
+    """Readability's rule: when other near-best candidates share an ancestor with the best
+    one, the article is that ancestor (a body split into several sections or columns).
+    Candidates in another <article> are other stories, not more of this one."""
+    ranked = sorted(final, key=final.__getitem__, reverse=True)[1:6]
+    top_chain = blocks_chain_of(blocks, top)
+    top_article = next((e for e in reversed(top_chain) if e in walker.semantic), None)
+    alternatives = []
+    for candidate in ranked:
+        if final[candidate] < 0.75 * final[top]:
+            break
+        chain = blocks_chain_of(blocks, candidate)
+        if candidate in top_chain or top in chain:
+            continue
+        article = next((e for e in reversed(chain) if e in walker.semantic), None)
+        if article is not None and top_article is not None and article != top_article:
+            continue
+        alternatives.append(chain)
+    if len(alternatives) < 2:
+        return top
+    for ancestor in reversed(top_chain[:-1]):
+        if walker.tags[ancestor].name == "body":
+            break
+        if sum(1 for chain in alternatives if ancestor in chain) >= 2:
+            return ancestor
+    return top
+
+
+def blocks_chain_of(blocks: list[_Raw], element: int) -> tuple[int, ...]:
+    """The chain from the outermost element down to ``element``, from any block inside it."""
+    for block in blocks:
+        if element in block.chain:
+            return block.chain[: block.chain.index(element) + 1]
+    return ()
+
+
+# Codecs a detector picks for undeclared Western pages that browsers read as windows-1252.
+_LATIN_GUESSES = frozenset("cp1250 cp1252 cp1254 cp1257 iso8859_2 iso8859_9 iso8859_15 latin_1 mac_roman mac_latin2 cp850 cp437".split())
+
+
+def decode_html(data: bytes) -> tuple[str, str]:
+    """Text of the page: its declared charset, else UTF-8, else windows-1252 (the HTML default),
+    unless the detector is sure of a non-Latin single-byte codec (Cyrillic, Greek...)."""
+    text, codec = decode(data, declared_html_charset(data))
+    if codec in _LATIN_GUESSES and declared_html_charset(data) is None:
+        return data.decode("cp1252", errors="replace"), "cp1252"
+    return text, codec
+
+
+def _link_block(block: _Raw) -> bool:
+    """Mostly link text: a teaser, tag list or menu left inside the content, not prose."""
+    return block.kind is not BlockKind.TABLE and block.link_chars > 0.6 * len(block.text)
+
+
+def _visible_chars(text: str) -> int:
+    """Characters that are not white space: markup indentation says nothing about content."""
+    return len("".join(text.split()))
+
+
+def _walk(doc: Document, body: Tag, body_chars: int, rules: bool) -> _Walker:
+    walker = _Walker(doc, body_chars, rules)
+    walker.walk(body, BlockKind.PARAGRAPH, None, False, False, "body")
+    walker.flush(BlockKind.PARAGRAPH, None, "body")
+    return walker
 
 
 def parse_html(data: bytes, source: Source) -> Document:
-    text, source.encoding = decode(data)
-    soup = BeautifulSoup(text, "lxml")
-    blocks = [Block(BlockKind.PARAGRAPH, p.get_text(" ", strip=True)) for p in soup.find_all(["p", "h1", "h2"]) if p.get_text(strip=True)]
-    return Document(source=source, blocks=blocks, parser="placeholder")
+    text, source.encoding = decode_html(data)
+    doc = Document(source=source, parser=PARSER_NAME)
+    json_ld = extract_json_ld(text)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)  # XHTML served as HTML reads fine
+        # Class values stay strings: the rules split them their own way, and faster.
+        text = _PRUNE.sub(" ", text)
+        soup = BeautifulSoup(text, "lxml", multi_valued_attributes=None)
+    read_metadata(soup, json_ld, doc)
+    body = soup.body or soup
+    body_chars = _visible_chars(_TAG.sub("", text))
+    walker = _walk(doc, body, body_chars, rules=True)
+    if sum(len(b.text) for b in walker.blocks) < 0.05 * body_chars:
+        # The rules took nearly everything: a page built from wrappers they misread.
+        doc.removed.clear()
+        walker = _walk(doc, body, body_chars, rules=False)
+    if not walker.blocks:
+        raise RejectedInput("no_text", "the page has no visible text")
+    if not doc.metadata.authors:
+        bylines = [r.text for r in doc.removed if r.rule == "author-bio" and len(r.text) < 120]
+        doc.metadata.authors = byline_authors(bylines + [b.text for b in walker.blocks[:30] if len(b.text) < 120])
+    selected = _select(walker)
+    for index, raw in enumerate(walker.blocks):
+        text_ = normalise_text(raw.text)
+        if index in selected and _link_block(raw):
+            doc.removed.append(Removal(rule="link-block", text=text_, kind=raw.kind.value))
+        elif index in selected:
+            doc.blocks.append(Block(raw.kind, text_, level=raw.level, attrs={"tag": raw.tag}))
+        else:
+            doc.removed.append(Removal(rule="outside-main-content", text=text_, kind=raw.kind.value))
+    return doc

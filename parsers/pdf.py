@@ -1,11 +1,439 @@
-"""Placeholder until the PDF parser lands."""
+"""PDF bytes to a Document: pdfminer.six layout analysis, one pass per page.
 
-from pdfminer.high_level import extract_text
+Blocks come out in reading order with their kind (heading, paragraph, list item, note,
+reference, caption), page, font size, weight and box. Boilerplate (running heads, page
+numbers, pull quotes, colophon) stays in: ``docpipe.boilerplate.layout`` removes it with
+the rule that recognised it, and joins paragraphs that a page break split.
+"""
+
+from __future__ import annotations
+
 import io
+import re
+import statistics
+from collections import Counter
+from typing import Any
 
-from docpipe.document import Block, BlockKind, Document, Source
+import pdfminer
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.psparser import PSException
+from pdfminer.utils import Matrix
+
+from docpipe.document import Block, BlockKind, Document, RejectedInput, Source
+from docpipe.textnorm import normalise_text
+from parsers import pdf_metadata
+from parsers.pdf_layout import LAYOUT_PARAMS, Line, PageBlock, page_blocks
+
+# At pdfminer's ~14 pages/s, 1000 pages is over a minute of layout analysis: a book or a
+# scanned archive, not a paper or report. Callers may pass a different cap.
+MAX_PAGES = 1000
+# A dense text page holds 5-10 thousand glyphs; a hundred thousand is a plot drawn in
+# text or a dump whose layout analysis would run for minutes.
+MAX_PAGE_GLYPHS = 100_000
+
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_SYMBOL_BULLET = re.compile(r"^[•●▪■◦○∙·‣⁃]\s*")
+_BULLET = re.compile(r"^(?:[•●▪■◦○∙·‣⁃–—*-]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}\))\s")
+_CAPTION = re.compile(
+    r"^(?:fig(?:ure|\.)?|table|tableau|tabla|figura|cuadro|gr[aá]fico|graph|chart|exhibit|box|encadr[ée]|map|mapa|carte)"
+    r"\s*\d+(?:\.\d+)?\s*[.:—–-]?\s",
+    re.I,
+)
+_NOTE_MARKER = re.compile(r"^(?:(?:\d{1,3}|[*∗†‡§¶]+)(?:[.)]\s|\s|(?=[A-Z]))|[a-z](?:[.)]\s|\s?(?=[A-ZÀ-Þ])))")
+_NOTES_HEADING = re.compile(r"^(?:end\s*)?notes?$|^notas?$|^notes de fin$|^footnotes$", re.I)
+_REFERENCES_HEADING = re.compile(
+    r"^(?:\d+\.?\s*)?(?:references?|bibliography|works cited|literature cited|sources|"
+    r"r[ée]f[ée]rences(?: bibliographiques)?|referencias(?: bibliogr[aá]ficas)?|refer[êe]ncias|bibliograf[ií]a|bibliographie)$",
+    re.I,
+)
+_REFERENCE_START = re.compile(r"^(?:\[\d+\]|\d{1,3}\.\s|\d{1,3}\s(?=[A-Z]))")
+# Prefixes written with a hyphen even at a line end ("non-governmental", "self-help").
+_HYPHEN_PREFIXES = frozenset({"non", "self", "ex", "well", "cross", "quasi"})
+# pdfminer reports broken structure with plain Python errors as well as its own.
+_PDF_ERRORS = (PSException, ValueError, KeyError, TypeError, AttributeError, AssertionError, IndexError)
 
 
-def parse_pdf(data: bytes, source: Source) -> Document:
-    text = extract_text(io.BytesIO(data))
-    return Document(source=source, blocks=[Block(BlockKind.PARAGRAPH, p) for p in text.split("\n\n") if p.strip()], parser="placeholder")
+class _BoundedAggregator(PDFPageAggregator):
+    """pdfminer's aggregator that refuses a page before analysing an absurd number of glyphs."""
+
+    def __init__(self, resources: PDFResourceManager, max_glyphs: int) -> None:
+        super().__init__(resources, laparams=LAYOUT_PARAMS)
+        self.max_glyphs = max_glyphs
+        self.glyphs = 0
+
+    def begin_page(self, page: PDFPage, ctm: Matrix) -> None:
+        self.glyphs = 0
+        super().begin_page(page, ctm)
+
+    def render_char(self, *args: Any, **kwargs: Any) -> float:
+        self.glyphs += 1
+        if self.glyphs > self.max_glyphs:
+            raise RejectedInput("layout_runaway", f"page {self.pageno} has more than {self.max_glyphs} glyphs")
+        return super().render_char(*args, **kwargs)
+
+
+def parse_pdf(data: bytes, source: Source, *, max_pages: int = MAX_PAGES, max_page_glyphs: int = MAX_PAGE_GLYPHS) -> Document:
+    document = _open(data)
+    pages = _pages(document, max_pages)
+    doc = Document(source=source, parser=f"pdfminer.six {pdfminer.__version__}")
+    doc.metadata.encrypted = document.encryption is not None
+    doc.metadata.page_count = len(pages)
+    doc.raw_metadata = pdf_metadata.from_document(document, doc.metadata)
+
+    resources = PDFResourceManager(caching=True)
+    device = _BoundedAggregator(resources, max_page_glyphs)
+    interpreter = PDFPageInterpreter(resources, device)
+    page_blocks_found: list[PageBlock] = []
+    failed_pages = 0
+    for number, page in enumerate(pages, start=1):
+        try:
+            interpreter.process_page(page)
+            page_blocks_found.extend(page_blocks(device.get_result(), number))
+        except _PDF_ERRORS:
+            failed_pages += 1
+    if failed_pages == len(pages):
+        raise RejectedInput("corrupt_pdf", f"none of the {len(pages)} pages could be read")
+    if failed_pages:
+        doc.metadata.extra["pages_unreadable"] = str(failed_pages)
+    lines = [line for block in page_blocks_found for line in block.lines]
+    unmapped = sum(line.cid_glyphs for line in lines)
+    if unmapped:
+        doc.metadata.extra["unmapped_glyphs"] = str(unmapped)
+    if sum(line.chars for line in lines) == 0:
+        page_word = "page" if len(pages) == 1 else "pages"
+        if unmapped:
+            raise RejectedInput("no_text_layer", f"{len(pages)} {page_word} whose {unmapped} glyphs have no Unicode mapping")
+        raise RejectedInput("no_text_layer", f"{len(pages)} {page_word} without a text layer (scanned? OCR it first)")
+
+    doc.blocks = _blocks(page_blocks_found, lines)
+    _metadata_from_pages(doc, page_blocks_found)
+    return doc
+
+
+def _open(data: bytes) -> PDFDocument:
+    try:
+        return PDFDocument(PDFParser(io.BytesIO(data)), password="")
+    except PDFPasswordIncorrect:
+        raise RejectedInput("encrypted", "the PDF is encrypted and does not open without a password") from None
+    except PDFEncryptionError as error:
+        raise RejectedInput("encrypted", f"the PDF's encryption is not supported: {error}") from None
+    except _PDF_ERRORS as error:
+        raise RejectedInput("corrupt_pdf", f"the PDF structure cannot be read: {error or type(error).__name__}") from None
+
+
+def _pages(document: PDFDocument, max_pages: int) -> list[PDFPage]:
+    pages: list[PDFPage] = []
+    tree = PDFPage.create_pages(document)
+    while len(pages) <= max_pages:
+        try:
+            page = next(tree, None)
+        except _PDF_ERRORS as error:
+            raise RejectedInput("corrupt_pdf", f"the page tree cannot be read: {error or type(error).__name__}") from None
+        if page is None:
+            break
+        pages.append(page)
+    if len(pages) > max_pages:
+        raise RejectedInput("too_many_pages", f"more than {max_pages} pages (the configured cap)")
+    if not pages:
+        raise RejectedInput("corrupt_pdf", "the PDF has no pages (truncated or damaged)")
+    return pages
+
+
+def _body_size(lines: list[Line]) -> float:
+    sizes: Counter[float] = Counter()
+    for line in lines:
+        sizes[round(line.size * 2) / 2] += line.chars
+    return sizes.most_common(1)[0][0]
+
+
+def _vocabulary(lines: list[Line]) -> Counter[str]:
+    words: Counter[str] = Counter()
+    for line in lines:
+        words.update(w.lower() for w in _WORD.findall(line.text))
+    return words
+
+
+def _join_hyphenated(left: str, right: str, vocabulary: Counter[str]) -> str:
+    """``left`` ends with a hyphen at a line end: drop it unless the word is a real compound."""
+    head_match = re.search(r"([^\W\d_]+)[-\u2010]$", left)
+    tail_match = re.match(r"([^\W\d_]+)", right)
+    if not head_match or not tail_match or not tail_match.group(1)[0].islower():
+        return left + right  # "Canada-" + "Mexico", "2003-" + "2004": a hyphen that stays
+    head, tail = head_match.group(1).lower(), tail_match.group(1).lower()
+    if vocabulary[head + tail]:
+        return left[:-1] + right
+    if vocabulary[f"{head}-{tail}"] or head in _HYPHEN_PREFIXES:
+        return left + right
+    return left[:-1] + right
+
+
+def _joined(text: str, more: str, vocabulary: Counter[str]) -> str:
+    """Two lines of one paragraph: a space between, or a line-end hyphen resolved."""
+    if text.endswith("\u00ad"):
+        return text[:-1] + more  # a soft hyphen is a break opportunity, never a character
+    if re.search(r"[^\W\d_][-\u2010]$", text):
+        return _join_hyphenated(text, more, vocabulary)
+    return f"{text} {more}"
+
+
+def _text(lines: list[Line], vocabulary: Counter[str]) -> str:
+    text = lines[0].text
+    for line in lines[1:]:
+        text = _joined(text, line.text, vocabulary)
+    return normalise_text(text)
+
+
+def _layout_hints(block: PageBlock) -> dict[str, str]:
+    """What the boilerplate rules need from the lines (they only see blocks)."""
+    lines = block.lines
+    hints = {
+        "full_last_line": "1" if len(lines) > 1 and lines[-1].x1 >= block.box_x1 - 1.5 * lines[-1].size else "0",
+        "indented_first": "1" if len(lines) > 1 and lines[0].x0 > min(l.x0 for l in lines[1:]) + 0.9 * lines[0].size else "0",
+    }
+    if sum(line.chars for line in lines if line.italic) * 2 > block.chars:
+        hints["italic"] = "1"
+    if len(lines) > 1 and all(len(line.text) <= 60 for line in lines):
+        hints["lines"] = "\n".join(line.text for line in lines)
+    return hints
+
+
+def _block(block: PageBlock, kind: BlockKind, text: str, level: int | None = None) -> Block:
+    return Block(
+        kind=kind,
+        text=text,
+        page=block.page,
+        level=level,
+        font_size=block.size,
+        bold=block.bold,
+        bbox=tuple(round(v, 1) for v in block.bbox),
+        attrs=block.attrs | _layout_hints(block),
+    )
+
+
+def _is_heading(block: PageBlock, body: float) -> bool:
+    chars = block.chars
+    if chars > 300 or len(block.lines) > 4 or chars < 2:
+        return False
+    if block.size >= body * 1.12:
+        return True
+    text = block.lines[-1].text
+    # Side headings are often set a point smaller than the body ("RESUMEN", "Key words").
+    return block.bold and block.size >= body * 0.9 and chars < 160 and not text.endswith((".", ",", ";"))
+
+
+def _split_run_in(block: PageBlock) -> tuple[str, PageBlock] | None:
+    """A bold label that starts a paragraph ("Abstract.", "Résumé.") becomes its own heading."""
+    first = block.lines[0]
+    label = first.lead_label
+    if not label or len(label.split()) > 5 or label == first.text:
+        return None
+    # Without closing punctuation only a single word followed by a capital ("Abstract Background: ...").
+    if not label.endswith((".", ":", "—")) and not (len(label.split()) == 1 and len(label) > 3 and first.text[len(label):].strip()[:1].isupper()):
+        return None
+    rest = first.text[len(label):].strip() if first.text.startswith(label) else None
+    if not rest:
+        return None
+    remainder = PageBlock([Line(**{**vars(first), "text": rest, "lead_label": ""})] + block.lines[1:], block.page, block.box_x0, block.box_x1, dict(block.attrs))
+    return label, remainder
+
+
+def _split_entries(block: PageBlock, starts: re.Pattern[str]) -> list[PageBlock]:
+    """A references or notes box holding several entries: split at numbered or outdented lines."""
+    left = min(line.x0 for line in block.lines)
+    hanging = any(line.x0 > left + 0.8 * line.size for line in block.lines[1:])
+    parts: list[PageBlock] = []
+    for index, line in enumerate(block.lines):
+        new_entry = index == 0 or starts.match(line.text) or (hanging and line.x0 <= left + 0.3 * line.size)
+        if new_entry:
+            parts.append(PageBlock([], block.page, block.box_x0, block.box_x1, dict(block.attrs)))
+        parts[-1].lines.append(line)
+    return parts
+
+
+def _ends_section(block: PageBlock, blocks: list[Block], section: BlockKind) -> bool:
+    """A block set unlike the entries, after them, is past the notes (a colophon, say).
+
+    Much smaller text, bare numbers and blocks at the page's edge (running heads, page
+    numbers) do not end them: the boilerplate rules remove those.
+    """
+    starts = _REFERENCE_START if section is BlockKind.REFERENCE else _NOTE_MARKER
+    entries = [b for b in blocks[-6:] if b.kind is section and starts.match(b.text)]
+    if not entries:
+        return False
+    size = statistics.median(b.font_size or 0 for b in entries)
+    bold = sum(b.bold for b in entries) * 2 > len(entries)
+    if block.size < 0.8 * size or block.lines[0].text.strip().isdigit():
+        return False
+    return block.bold != bold or abs(block.size - size) > 0.2
+
+
+def _attach_labels(found: list[PageBlock]) -> list[PageBlock]:
+    """A bold label alone on its line ("Objective.") is the run-in label of the paragraph under it."""
+    attached: list[PageBlock] = []
+    for block in found:
+        previous = attached[-1] if attached else None
+        label = previous.lines[0].text if previous is not None and len(previous.lines) == 1 else ""
+        if (
+            label.endswith((".", ":"))
+            and len(label.split()) <= 3
+            and previous.bold
+            and not block.bold
+            and block.page == previous.page
+        ):
+            first = block.lines[0]
+            block.lines[0] = Line(**{**vars(first), "text": f"{label} {first.text}", "lead_label": label})
+            attached[-1] = block
+        else:
+            attached.append(block)
+    return attached
+
+
+def _blocks(found: list[PageBlock], lines: list[Line]) -> list[Block]:
+    found = _attach_labels(found)
+    body = _body_size(lines)
+    vocabulary = _vocabulary(lines)
+    heading_sizes = sorted({round(b.size) for b in found if _is_heading(b, body) and b.size >= body * 1.12}, reverse=True)
+    body_boxes: dict[int, list[tuple[float, float, float, float]]] = {}
+    for block in found:
+        if abs(block.size - body) <= 0.6 and block.chars > 80:
+            body_boxes.setdefault(block.page, []).append(block.bbox)
+
+    blocks: list[Block] = []
+    section: BlockKind | None = None  # inside a Notes or References section
+    # Labels that open every part of a structured abstract ("OBJECTIVE:", "Methods:") right
+    # under a heading are content; a run-in label elsewhere ("Résumé.") is a heading.
+    structured: str | None = None  # the structured abstract's label style while in one
+    for block in found:
+        if _is_heading(block, body):
+            structured = None
+            text = _text(block.lines, vocabulary)
+            size = round(block.size)
+            level = heading_sizes.index(size) + 1 if size in heading_sizes else len(heading_sizes) + 1
+            blocks.append(_block(block, BlockKind.HEADING, text, min(level, 6)))
+            bare = text.strip(" .:")
+            if _NOTES_HEADING.match(bare):
+                section = BlockKind.NOTE
+            elif _REFERENCES_HEADING.match(bare):
+                section = BlockKind.REFERENCE
+            else:
+                section = None
+            continue
+        run_in = _split_run_in(block)
+        if run_in and _follows_heading(blocks):
+            structured = _label_style(run_in[0])
+        elif run_in and structured and _label_style(run_in[0]) != structured:
+            structured = None  # "Key words:" after "Objective." ... "Conclusions.": the abstract is over
+        if run_in and not structured:
+            label, block = run_in
+            blocks.append(_block(block, BlockKind.HEADING, normalise_text(label), len(heading_sizes) + 1))
+            blocks[-1].attrs["run_in"] = "1"
+        if section is not None and not block.attrs.get("page_edge") and _ends_section(block, blocks, section):
+            section = None
+        if section is not None:
+            starts = _REFERENCE_START if section is BlockKind.REFERENCE else _NOTE_MARKER
+            for entry in _split_entries(block, starts):
+                text = _text(entry.lines, vocabulary)
+                # The rest of an entry cut off by a column or page break goes back to it,
+                # past a running head set in another size.
+                same_set = [b for b in blocks[-3:] if b.kind is section and abs((b.font_size or 0) - entry.size) <= 0.3]
+                numbered = any(starts.match(b.text) for b in same_set)
+                if same_set and numbered and not starts.match(text):
+                    owner = same_set[-1]
+                    owner.text = _joined(owner.text, text, vocabulary)
+                else:
+                    blocks.append(_block(entry, section, text))
+            continue
+        text = _text(block.lines, vocabulary)
+        small = block.size < body * 0.92
+        x0, _, x1, top = block.bbox
+        # Footnotes sit under the body text of their column: no body block below them there.
+        below_body = block.page in body_boxes and not any(b[3] < top - 1 and b[0] < x1 and b[2] > x0 for b in body_boxes[block.page])
+        previous = blocks[-1] if blocks else None
+        if small and below_body and (_NOTE_MARKER.match(text) or (previous and previous.kind is BlockKind.NOTE and previous.page == block.page)):
+            kind = BlockKind.NOTE
+        elif _CAPTION.match(text):
+            kind = BlockKind.CAPTION
+        elif _BULLET.match(text) and len(block.lines) <= 12:
+            kind = BlockKind.LIST_ITEM
+            text = _SYMBOL_BULLET.sub("", text)
+        else:
+            kind = BlockKind.PARAGRAPH
+        blocks.append(_block(block, kind, text))
+    return blocks
+
+
+def _label_style(label: str) -> str:
+    """How a run-in label is set: its closing mark and whether it is in capitals."""
+    return label[-1] + ("upper" if label.isupper() else "mixed")
+
+
+def _follows_heading(blocks: list[Block]) -> bool:
+    """Whether the next block comes right under a heading (a running head may sit between)."""
+    recent = blocks[-2:]
+    if recent and recent[-1].kind is BlockKind.HEADING:
+        return not recent[-1].attrs.get("run_in")
+    return len(recent) == 2 and recent[0].kind is BlockKind.HEADING and not recent[0].attrs.get("run_in") and len(recent[1].text) < 100
+
+
+def _metadata_from_pages(doc: Document, found: list[PageBlock]) -> None:
+    meta = doc.metadata
+    first_pages = [b for b in doc.blocks if b.page is not None and b.page <= 2]
+    first_page = [b for b in first_pages if b.page == 1] or first_pages
+    # The Info title, when page 1 prints it, says which block is the title (the largest text
+    # may be a document type: "THÈSE DE DOCTORAT"); a title ending in ":" goes on in the next block.
+    title_block = _block_starting_with(first_page, meta.title) if meta.title else None
+    if title_block is None:
+        title_block = _title_block(first_page)
+    if title_block is not None:
+        title_block.attrs["title"] = "1"
+        title_block.kind = BlockKind.HEADING
+        title_block.level = 1
+        title = title_block.text.rstrip("*∗†‡ ")
+        following = first_page[first_page.index(title_block) + 1 :][:1]
+        if title.endswith(":") and following and following[0].kind is BlockKind.HEADING:
+            title = f"{title} {following[0].text}"
+        if not meta.title or _block_starting_with(first_page, meta.title) is title_block:
+            meta.title = title
+        after = first_page[first_page.index(title_block) + 1 :][:8]
+        if not meta.authors:
+            meta.authors = pdf_metadata.authors_from([b.text for b in after])
+    last_pages = [b for b in doc.blocks if b.page is not None and b.page >= (meta.page_count or 1) - 1]
+    # Identifiers of the document itself are printed at its front or back, not in its references.
+    own = [b.text for b in first_pages + last_pages if b.kind is not BlockKind.REFERENCE]
+    pdf_metadata.identifiers_from_text("\n".join(own), meta)
+    meta.series = meta.series or pdf_metadata.series_number([line.text for b in found if b.page == 1 for line in b.lines])
+    front_and_back = [b.text for b in first_pages + last_pages if len(b.text) < 400]
+    short_lines = [b.text for b in first_pages + last_pages if len(b.text) < 150]
+    meta.published_date = (
+        pdf_metadata.printed_date(short_lines)
+        or pdf_metadata.printed_year([b.text for b in first_page if len(b.text) < 150])
+        or pdf_metadata.fallback_date(meta)
+    )
+    meta.publisher = meta.publisher or pdf_metadata.publisher_from(front_and_back)
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\W+", "", text).lower()
+
+
+def _block_starting_with(blocks: list[Block], title: str) -> Block | None:
+    wanted = _squeeze(title)
+    return next((b for b in blocks if wanted and _squeeze(b.text).startswith(wanted) and len(b.text) < 300), None)
+
+
+def _title_block(blocks: list[Block]) -> Block | None:
+    """The largest text in the top part of the first page, preferring more than two words."""
+    candidates = [b for b in blocks if b.font_size and b.bbox and len(b.text) >= 4 and len(b.text) < 300]
+    if not candidates:
+        return None
+    top = max(b.bbox[3] for b in candidates)
+    bottom = min(b.bbox[1] for b in candidates)
+    upper = [b for b in candidates if b.bbox[3] >= bottom + 0.35 * (top - bottom)] or candidates
+    worded = [b for b in upper if len(b.text.split()) >= 3] or upper
+    best = max(worded, key=lambda b: b.font_size or 0)
+    body = Counter(round(b.font_size or 0) for b in blocks).most_common(1)[0][0]
+    return best if (best.font_size or 0) > body * 1.1 else None

@@ -1,11 +1,337 @@
-"""Page-layout boilerplate of paginated sources (PDF): running heads, page numbers, pull quotes."""
+"""Page-layout boilerplate of paginated sources (PDF): what the page design repeats, not the text.
+
+Rules, each named in ``Document.removed``:
+
+- ``running-header`` / ``running-footer``: a block at the top or bottom edge of its page
+  whose text (digits aside) recurs at that edge on other pages.
+- ``page-number``: a bare page number ("12", "- 12 -", "Page 2 of 11", "xiv") at an edge.
+- ``repeated-block``: the same text as a block on several pages (a masthead, a sidebar).
+- ``multilingual-name``: a stack of short lines saying one name in several languages
+  (an organisation's or series' name on a cover), with the acronym set beside it.
+- ``pull-quote``: a short block whose words repeat a passage of a longer body block and is
+  set apart by its layout (another size or weight, or a narrower measure).
+- ``colophon``: the publishing details at the back or inside cover (ISBN, ISSN, mail
+  agreement, address, telephone, copyright, funding line). The parser has already read
+  ISBN, ISSN, DOI and the printed date from the whole text, so removing it loses no metadata;
+  what is only printed here (a bare date, the publisher's acronym) is kept first.
+
+Afterwards a paragraph cut by a page or column break (now that the furniture between its
+parts is gone) is joined back into one block.
+"""
 
 from __future__ import annotations
 
-from docpipe.document import Document, SourceType
+import re
+import statistics
+import unicodedata
+from collections import defaultdict
+
+from docpipe.document import Block, BlockKind, Document, Removal, SourceType
+from docpipe.language import detect_block
+from docpipe.metadata import normalise_date
+
+_EDGE_SHARE = 0.12  # top or bottom share of a page's text extent that counts as its edge
+_PAGE_NUMBER = re.compile(r"^(?:(?:page|p\.|página|pág\.)\s*)?[-–—|]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–—|]?(?:\s*(?:of|de|sur|/)\s*\d{1,4})?$", re.I)
+_CONTENT_KINDS = (BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.LIST_ITEM, BlockKind.CAPTION, BlockKind.QUOTE)
+_WORD = re.compile(r"[^\W_]+")
+_SHINGLE = 4
+_TERMINAL = (".", "!", "?", ":", ";", "”", '"', ")")
+_ACRONYM = re.compile(r"^[A-ZÀ-Þ]{2,10}$")
+# Colophon signals: identifiers, postal and contact details, copyright, funding.
+_COLOPHON_STRONG = re.compile(r"\bISBN\b|\bISSN\b|mail agreement|poste[- ]publications|dépôt légal|legal deposit", re.I)
+_COLOPHON_WEAK = (
+    re.compile(r"\b(?:tel|tél|phone|fax|téléc)\b\.?\s*[:/]|\(\d{3}\)\s*\d{3}[-.\s]\d{4}", re.I),
+    re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"),
+    re.compile(r"\bwww\.[\w-]+\.\w+|https?://", re.I),
+    re.compile(r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b|\b\d{5}(?:-\d{4})?\b|\bsuite\b|\bbureau\b|\bstreet\b|\brue\b", re.I),
+    re.compile(r"©|\bcopyright\b|all rights reserved|tous droits réservés", re.I),
+    re.compile(r"made possible|support(?:ed)? (?:from|by)|funded by|financ[ée] par|with the support", re.I),
+)
 
 
 def remove_layout_boilerplate(doc: Document) -> Document:
-    if doc.source.source_type is not SourceType.PDF:
+    if doc.source.source_type is not SourceType.PDF or not doc.blocks:
         return doc
+    _remove_page_furniture(doc)
+    _remove_repeated_blocks(doc)
+    _remove_multilingual_names(doc)
+    _remove_pull_quotes(doc)
+    _remove_colophon(doc)
+    _join_broken_paragraphs(doc)
     return doc
+
+
+def _drop(doc: Document, doomed: dict[int, str]) -> None:
+    """Remove the blocks at the given indexes, recording the rule for each."""
+    kept = []
+    for index, block in enumerate(doc.blocks):
+        if index in doomed:
+            doc.remove(block, doomed[index])
+        else:
+            kept.append(block)
+    doc.blocks = kept
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c))
+
+
+def _pattern(text: str) -> str:
+    """A block's text with digits and spacing neutralised: running heads differ only in those."""
+    return re.sub(r"\d+", "", re.sub(r"\W+", "", _fold(text)))
+
+
+def _edges(doc: Document) -> dict[int, str]:
+    """Index of each block lying at its page's top or bottom edge -> "top" / "bottom"."""
+    by_page: dict[int, list[int]] = defaultdict(list)
+    for index, block in enumerate(doc.blocks):
+        if block.bbox and block.page:
+            by_page[block.page].append(index)
+    edges: dict[int, str] = {}
+    for indexes in by_page.values():
+        top = max(doc.blocks[i].bbox[3] for i in indexes)
+        bottom = min(doc.blocks[i].bbox[1] for i in indexes)
+        band = _EDGE_SHARE * max(top - bottom, 1.0)
+        for i in indexes:
+            x0, y0, x1, y1 = doc.blocks[i].bbox
+            if y0 >= top - band and len(doc.blocks[i].text) < 250:
+                edges[i] = "top"
+            elif y1 <= bottom + band and len(doc.blocks[i].text) < 250:
+                edges[i] = "bottom"
+    return edges
+
+
+def _remove_page_furniture(doc: Document) -> None:
+    pages = {b.page for b in doc.blocks if b.page}
+    if len(pages) < 2:
+        return
+    edges = _edges(doc)
+    recurring: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for index, edge in edges.items():
+        recurring[(edge, _pattern(doc.blocks[index].text))].add(doc.blocks[index].page)
+    # Alternating heads (authors on even pages, title on odd) recur on half the pages.
+    needed = 2 if len(pages) <= 6 else max(2, len(pages) // 5)
+    running = {key for key, on_pages in recurring.items() if len(on_pages) >= needed and len(key[1]) >= 3}
+    doomed: dict[int, str] = {}
+    for index, edge in edges.items():
+        block = doc.blocks[index]
+        pattern = _pattern(block.text)
+        # The first page often prints the running head inside a masthead (publisher, DOI, date).
+        extended = any(len(p) >= 20 and p in pattern for _, p in running) and block.kind is not BlockKind.HEADING
+        if _PAGE_NUMBER.match(block.text.strip()):
+            doomed[index] = "page-number"
+        elif (edge, pattern) in running or extended:
+            doomed[index] = "running-header" if edge == "top" else "running-footer"
+    _drop(doc, doomed)
+    _strip_glued_heads(doc, {p for e, p in running if e == "top" and len(p) >= 10})
+
+
+def _strip_glued_heads(doc: Document, heads: set[str]) -> None:
+    """A running head that pdfminer set in one box with the text under it: cut it off the block."""
+    seen_pages: set[int] = set()
+    for block in doc.blocks:
+        if not block.page or block.page in seen_pages:
+            continue
+        seen_pages.add(block.page)  # only the first block of each page
+        pattern = _pattern(block.text)
+        head = next((h for h in heads if pattern.startswith(h) and len(pattern) > len(h)), None)
+        if head is None:
+            continue
+        consumed, cut = "", 0
+        for cut, char in enumerate(block.text, start=1):
+            consumed = _pattern(block.text[:cut])
+            if len(consumed) >= len(head):
+                break
+        while cut < len(block.text) and not block.text[cut].isalpha():
+            cut += 1  # the head's own numbers ("12:4", a page number)
+        doc.removed.append(Removal(rule="running-header", text=block.text[:cut].strip(), kind=block.kind.value, page=block.page))
+        block.text = block.text[cut:].strip()
+
+
+def _remove_repeated_blocks(doc: Document) -> None:
+    pages_of: dict[str, set[int]] = defaultdict(set)
+    for block in doc.blocks:
+        if block.page and len(block.text) >= 15:
+            pages_of[_pattern(block.text)].add(block.page)
+    doomed = {
+        i: "repeated-block"
+        for i, b in enumerate(doc.blocks)
+        # Headings recur legitimately (table of contents, a section title and its running head).
+        if b.page and len(b.text) >= 15 and len(pages_of[_pattern(b.text)]) >= 2
+        and b.kind in _CONTENT_KINDS and b.kind is not BlockKind.HEADING
+    }
+    _drop(doc, doomed)
+
+
+def _name_lines(block: Block) -> list[str]:
+    lines = block.attrs.get("lines", "").split("\n")
+    if len(lines) < 3 or any(len(line.split()) > 8 or line.rstrip().endswith(_TERMINAL) for line in lines):
+        return []
+    return lines
+
+
+def _translations(lines: list[str]) -> bool:
+    """Lines that say the same in several languages: shared word stems, different languages."""
+    stems = [{w[:4] for w in _WORD.findall(_fold(line)) if len(w) >= 4} for line in lines]
+    related = all(any(s & other for j, other in enumerate(stems) if j != i) for i, s in enumerate(stems))
+    if not related or len(set(map(_fold, lines))) < len(lines):
+        return False
+    languages = set()
+    for line in lines:
+        probabilities = detect_block(line, ("en", "es", "fr", "pt", "de", "it"))
+        if probabilities:
+            languages.add(max(probabilities, key=probabilities.__getitem__))
+    return len(languages) >= 2
+
+
+def _remove_multilingual_names(doc: Document) -> None:
+    doomed: dict[int, str] = {}
+    for index, block in enumerate(doc.blocks):
+        lines = _name_lines(block)
+        if not lines or not _translations(lines):
+            continue
+        doomed[index] = "multilingual-name"
+        before = doc.blocks[index - 1] if index else None
+        if before is not None and before.page == block.page and _ACRONYM.match(before.text.strip()):
+            doomed[index - 1] = "multilingual-name"
+            doc.metadata.publisher = doc.metadata.publisher or before.text.strip()
+        for line in lines:
+            acronym = re.search(re.escape(line) + r"\s*\(([A-Z]{2,10})\)", "\n".join(b.text for b in doc.blocks))
+            if acronym and not doc.metadata.publisher:
+                doc.metadata.publisher = acronym.group(1)
+    acronyms = {doc.blocks[i].text.strip() for i in doomed if _ACRONYM.match(doc.blocks[i].text.strip())}
+    for index, block in enumerate(doc.blocks):
+        if block.text.strip() in acronyms:
+            doomed[index] = "multilingual-name"  # the same logo again, on the back cover
+    _drop(doc, doomed)
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(_fold(text))
+    return {tuple(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}
+
+
+def _remove_pull_quotes(doc: Document) -> None:
+    body = [b for b in doc.blocks if b.kind is BlockKind.PARAGRAPH]
+    if len(body) < 3:
+        return
+    owners: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    shingles = {}
+    for index, block in enumerate(doc.blocks):
+        if block.kind in _CONTENT_KINDS:
+            shingles[index] = _shingles(block.text)
+            for shingle in shingles[index]:
+                owners[shingle].add(index)
+    widths = [b.bbox[2] - b.bbox[0] for b in body if b.bbox and len(b.text) > 200]
+    measure = statistics.median(widths) if widths else 0.0
+    doomed: dict[int, str] = {}
+    for index, block in enumerate(doc.blocks):
+        own = shingles.get(index)
+        if not own or len(own) < 3 or len(block.text) > 600 or block.attrs.get("title"):
+            continue
+        if index and doc.blocks[index - 1].kind is BlockKind.HEADING:
+            continue  # a summary under its heading restates the body; a pull quote sits inside the text
+        hits: dict[int, int] = defaultdict(int)
+        for shingle in own:
+            for other in owners[shingle]:
+                if other != index and len(doc.blocks[other].text) > len(block.text):
+                    hits[other] += 1
+        if not hits:
+            continue
+        source_index, shared = max(hits.items(), key=lambda item: item[1])
+        if shared < 0.7 * len(own):
+            continue
+        source = doc.blocks[source_index]
+        restyled = (
+            abs((block.font_size or 0) - (source.font_size or 0)) > 0.5
+            or block.bold != source.bold
+            or block.attrs.get("italic") != source.attrs.get("italic")
+            or (block.bbox is not None and measure and block.bbox[2] - block.bbox[0] < 0.85 * measure)
+        )
+        if restyled:
+            doomed[index] = "pull-quote"
+    _drop(doc, doomed)
+
+
+def _colophon_signals(text: str) -> int:
+    if _COLOPHON_STRONG.search(text):
+        return 2
+    return sum(1 for pattern in _COLOPHON_WEAK if pattern.search(text))
+
+
+def _remove_colophon(doc: Document) -> None:
+    last_page = max((b.page for b in doc.blocks if b.page), default=0)
+    # Colophons sit on the last pages or the inside cover.
+    candidates = [i for i, b in enumerate(doc.blocks) if b.page and (b.page >= last_page - 1 or b.page <= 2)]
+    # An ISBN line may sit in a longer block; contact details alone mark only short ones.
+    marked = {
+        i for i in candidates
+        if doc.blocks[i].kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM)
+        and _colophon_signals(doc.blocks[i].text) >= 2
+        and len(doc.blocks[i].text) < (800 if _COLOPHON_STRONG.search(doc.blocks[i].text) else 400)
+    }
+    if not marked:
+        return
+    # Grow each colophon over its short neighbours on the same page (date line, funding
+    # line, "about us" paragraph), stopping at headings, notes and references.
+    grown = set(marked)
+    for start in marked:
+        for step in (-1, 1):
+            i = start + step
+            while 0 <= i < len(doc.blocks) and i not in grown:
+                block = doc.blocks[i]
+                if block.page != doc.blocks[start].page or block.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM) or len(block.text) > 600:
+                    break
+                short_date = len(block.text) < 40 and normalise_date(block.text) is not None
+                if not (_colophon_signals(block.text) or short_date or block.page == last_page):
+                    break
+                grown.add(i)
+                i += step
+    for i in sorted(grown):
+        text = doc.blocks[i].text.strip()
+        if len(text) < 40 and normalise_date(text) and not doc.metadata.published_date:
+            doc.metadata.published_date = text
+    _drop(doc, {i: "colophon" for i in grown})
+
+
+def _open_ended(block: Block) -> bool:
+    text = block.text.rstrip()
+    return not text.endswith(_TERMINAL) or bool(re.search(r"[^\W\d_]-$", text))
+
+
+def _joinable(first: Block, second: Block) -> bool:
+    if first.kind is not BlockKind.PARAGRAPH or second.kind is not BlockKind.PARAGRAPH:
+        return False
+    if first.page is None or second.page is None or second.page - first.page not in (0, 1):
+        return False
+    if abs((first.font_size or 0) - (second.font_size or 0)) > 0.6 or first.bold != second.bold:
+        return False
+    start = second.text[:1]
+    if _open_ended(first) and start.islower():
+        return True  # mid-sentence, whatever was set between the parts (a pull quote, a figure)
+    if second.page == first.page and first.bbox and second.bbox and not (second.bbox[0] >= first.bbox[2] - 2 or second.bbox[1] > first.bbox[3]):
+        return False  # the same column: the parser already decided these are two paragraphs
+    if _open_ended(first):
+        return start.islower() or start.isdigit() or (not first.text.rstrip().endswith((",", ";")) and start.isupper() and first.attrs.get("full_last_line") == "1")
+    return first.attrs.get("full_last_line") == "1" and second.attrs.get("indented_first") == "0" and start.isupper()
+
+
+def _join_broken_paragraphs(doc: Document) -> None:
+    indented = [b.attrs.get("indented_first") for b in doc.blocks if "indented_first" in b.attrs]
+    indent_style = indented.count("1") * 3 >= len(indented) > 0
+    joined: list[Block] = []
+    for block in doc.blocks:
+        # Footnotes and captions may sit between the two parts; the paragraph goes on after them.
+        previous_index = len(joined) - 1
+        while previous_index >= 0 and joined[previous_index].kind in (BlockKind.NOTE, BlockKind.CAPTION) and joined[previous_index].page in (block.page, (block.page or 0) - 1):
+            previous_index -= 1
+        previous = joined[previous_index] if previous_index >= 0 else None
+        if previous is not None and _joinable(previous, block) and (indent_style or _open_ended(previous)):
+            if re.search(r"[^\W\d_]-$", previous.text) and block.text[:1].islower():
+                previous.text = previous.text[:-1] + block.text
+            else:
+                previous.text = f"{previous.text} {block.text}"
+            previous.attrs["full_last_line"] = block.attrs.get("full_last_line", "0")
+            continue
+        joined.append(block)
+    doc.blocks = joined

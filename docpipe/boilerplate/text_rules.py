@@ -1,9 +1,239 @@
-"""Boilerplate recognised from a block's own text, whatever the source type."""
+"""Boilerplate recognised from a block's own text, whatever the source type.
+
+HTML pages lose most of their furniture on the DOM (``dom.py``); these rules catch what
+survives there and what plain-text and PDF sources carry with no markup at all: photo
+credits and captions, generated "spam" author bios, comment-system lines and comment
+policies, share and newsletter prompts, "N comments", "Read more" teasers, breadcrumb
+trails, archive banners, page-modified lines. Each rule is a name and a test on one
+block's text; rules only take short blocks (long prose is never boilerplate here), except
+the photo credit, which is cut from the end of a longer caption-like paragraph.
+"""
 
 from __future__ import annotations
 
-from docpipe.document import Document
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from docpipe.document import Block, BlockKind, Document, Removal
+from docpipe.metadata import normalise_date
+
+_SHORT = 200  # most rules only look at blocks up to this many characters
+
+_CREDIT = (
+    r"(?:AP|AFP|Reuters|EFE|dpa|Getty(?: Images)?|Associated Press|Bloomberg|EPA|Xinhua|Shutterstock|iStock)"
+    r"(?:\s*Photo)?\s*/\s*[\w.’'\- ]{2,60}"
+    r"|(?:Photo|Photograph|Image|Picture|Foto|Fotografía|Imagen|Crédit photo|Crédit|Bild|Credit)s?\s*(?:credit)?\s*:\s*[^.\n]{2,80}"
+    r"|\((?:Photo|Foto|Image|Bild|Crédit|Credit|Source)[^)]{0,80}\)"
+)
+_CREDIT_AT_END = re.compile(r"(?:^|[.!?”\"]\s+|\s)(?:" + _CREDIT + r")\s*\.?$", re.I)
+_CREDIT_ALONE = re.compile(r"^(?:" + _CREDIT + r")\s*\.?$", re.I)
+_CAPTION_MAX = 400  # a block this short that ends in a photo credit is the caption itself
+
+# "Entrepreneur. Internet fanatic. Certified zombie scholar." — generated bios: many tiny
+# sentences, each a persona noun phrase.
+_PERSONA = re.compile(
+    r"(?:fanatic|expert|lover|scholar|nerd|ninja|guru|aficionado|advocate|evangelist|junkie|buff|trailblazer|maven|"
+    r"geek|fan|practitioner|enthusiast|specialist|troublemaker|writer|creator|thinker|communicator|explorer|student|"
+    r"introvert|extrovert|entrepreneur|webaholic|analyst|pioneer|incurable|devotee|addict|fiend|nut|wizard|hipster|"
+    r"organizer|reader|gamer|alcoholic|coffeeaholic|beeraholic|tvaholic|specialist|lover|friend|maker|practitioner)s?$",
+    re.I,
+)
+
+_COMMENT_SYSTEM = re.compile(
+    r"^(?:blog )?comments? powered by\b|powered by disqus|^please enable javascript to view the comments"
+    r"|^(?:disqus|addthis|sharethis)\b.{0,40}privacy policy$|^disqus_logo|^addthis\b",
+    re.I,
+)
+_COMMENT_COUNT = re.compile(
+    r"^(?:\d+|no|one|un|una|ein|eine|aucun)\s+(?:comments?|responses?|replies|comentarios?|commentaires?|kommentare?|respuestas?|réponses?)$"
+    r"|^(?:leave|add|post|write|view|show|hide)\s+(?:a\s+|the\s+|all\s+)?(?:\d+\s+)?(?:comments?|reply|replies)\b.{0,30}$"
+    r"|^(?:deja|dejar|escribe|añadir|ver) (?:un |una |los )?(?:comentarios?|respuesta)\b.{0,30}$"
+    r"|^(?:laisser|ajouter|écrire|voir) (?:un |les )?(?:commentaires?|réponse)\b.{0,30}$"
+    r"|^(?:kommentar|kommentare) (?:schreiben|hinzufügen|anzeigen)\b.{0,30}$",
+    re.I,
+)
+_COMMENT_POLICY_HEADING = re.compile(r"^(?:comments? policy|comment(?:ing)? guidelines|community guidelines|política de comentarios|normes? de commentaires|politique de commentaires|kommentarrichtlinien|netiquette)\b", re.I)
+_COMMENT_POLICY_LINE = re.compile(
+    r"comments? (?:displayed|posted|published)\b.{0,80}\b(?:not|do not) (?:the|necessarily)|report abuse|flag\W+to report|"
+    r"personal attacks.{0,80}not (?:be )?permitted|(?:offensive|abusive) language.{0,60}(?:not permitted|will be removed|prohibited)|"
+    r"comments? (?:are|will be) moderated|los comentarios (?:están|son) moderados|les commentaires sont modérés",
+    re.I,
+)
+_SHARE = re.compile(
+    r"^(?:share(?: this(?: article| story| post| page)?)?|compartir|compártelo|compártalo|comparte|partager|partagez|partager cet article|teilen|diesen artikel teilen|tweet|share on (?:facebook|twitter|linkedin|x))\s*[:!]?"
+    r"(?:\s*(?:facebook|twitter|x|linkedin|whatsapp|email|e-mail|correo|courriel|menéame|pinterest|reddit|telegram|print|imprimir|imprimer|enviar por correo|envoyer)\b)*\s*$",
+    re.I,
+)
+_SHARE_PROMPT = re.compile(r"(?:useful|helpful|útil|utile|hilfreich)\s*\?\s*(?:share|compártalo|compártelo|partagez|teilen)", re.I)
+_NETWORKS = re.compile(r"\b(?:facebook|twitter|linkedin|whatsapp|pinterest|reddit|telegram|menéame|email|e-mail|print|imprimir|imprimer|drucken|correo|courriel|x)\b", re.I)
+_NEWSLETTER = re.compile(
+    r"\b(?:sign up|subscribe|suscríbete|suscribirse|suscríbase|abonnez-vous|inscrivez-vous|recevez nos|abonnieren|melden sie sich)\b.{0,80}"
+    r"\b(?:newsletter|bolet[ií]n|infolettre|inbox|boîte de réception|bandeja|e-?mail|courriel|correo)"
+    r"|^(?:newsletter|bolet[ií]n|infolettre)\b.{0,60}$|\bin your inbox\b|dans votre boîte de réception|en su bandeja de entrada",
+    re.I,
+)
+_READ_MORE = re.compile(
+    r"^(?:read more|read also|also read|see also|continue reading|read the full (?:story|article)|click here to read more|more\s*»|related\s*:|"
+    r"leer más|lea más|seguir leyendo|lea también|lee también|lea|mire|mira|vea también|ver también|puedes ver|(?:le|te) puede interesar|"
+    r"lire la suite|lire aussi|à lire aussi|voir aussi|weiterlesen|mehr lesen|lesen sie auch|mehr zum thema)\s*:.{0,160}$"
+    r"|^(?:read more|continue reading|leer más|seguir leyendo|lire la suite|weiterlesen|mehr lesen)\s*(?:»|›|→|\.\.\.|…)?$",
+    re.I,
+)
+_RELATED = re.compile(
+    r"^(?:related(?: articles| posts| stories| content| news| topics)?|you (?:may|might) also like|recommended(?: for you)?|most (?:read|popular|viewed)|more (?:stories|from|on)\b.{0,40}|"
+    r"latest(?: news)?|tags|topics|keywords|"
+    r"(?:artículos|notas|noticias|temas|contenidos?) relacionad[oa]s?|veja também|leia também|auch interessant|(?:articles|les) plus lus|(?:audios|vidéos|articles) .{0,20}sur le sujet|"
+    r"(?:vorschau auf den )?nächste[nr]? (?:artikel|beitrag)|(?:next|previous) (?:article|post|story)|(?:artículo|nota) (?:siguiente|anterior)|article (?:suivant|précédent)|temas|etiquetas|te puede interesar|le puede interesar|lo más leído|lo último|más sobre\b.{0,40}|"
+    r"video recomendado|contexto de la noticia|valora esta noticia|"
+    r"à découvrir|en savoir plus|vos réactions|mots-clés|sur le même thème|"
+    r"articles? (?:connexes|similaires)|à lire également|les plus lus|sur le même sujet|"
+    r"das könnte sie auch interessieren|das könnte dich auch interessieren|verwandte artikel|meistgelesen)\s*:?$",
+    re.I,
+)
+_TOOLS = re.compile(r"^(?:print(?: this (?:page|article))?|email(?: this (?:page|article))?|imprimir|imprimer|drucken|text size|font size|tamaño de (?:letra|texto)|taille du texte|schriftgröße|a\s*a\s*a|[-–]?\s*advertisement\s*[-–]?|publicidad|publicité|anzeige|werbung)\s*:?$", re.I)
+_BREADCRUMB = re.compile(r"^[^.!?]{1,40}(?:\s(?:»|›|>|/|→)\s[^.!?]{1,60}){2,}$")
+_ARCHIVE_BANNER = re.compile(
+    r"^welcome to the\b.{0,60}\barchives?\b|\bis no longer in operation\b|\bthis (?:web)?site (?:is|documents)\b.{0,40}\b(?:archive|no longer)|"
+    r"\bno longer (?:being )?(?:updated|maintained)\b|^this (?:page|article|content) (?:has been|was) archived",
+    re.I,
+)
+_FOLLOW = re.compile(
+    r"^(?:follow us|follow (?:the|our) [\w .]{1,40} on (?:twitter|facebook|instagram|linkedin)|síguenos|siguenos|suivez-nous|folgen sie uns|nos siga)\b.{0,160}$"
+    r"|\b(?:canal|channel|chaîne|kanal) de (?:telegram|youtube|whatsapp)\b.{0,60}$|\b(?:our|nuestro|notre|unser(?:em)?) (?:canal|channel|chaîne|kanal)\b.{0,20}(?:telegram|youtube|whatsapp)",
+    re.I,
+)
+_SUPPORT = re.compile(
+    r"\b(?:we rely on your support|consider supporting (?:our|us)|support (?:our|independent) (?:work|journalism)|help us continue|donate now|make a donation|"
+    r"become a (?:member|subscriber|patron)|hazte (?:miembro|socio)|apóyanos|únete a nuestra comunidad|soutenez[- ]nous|faites un don|unterstützen sie uns|jetzt spenden)\b",
+    re.I,
+)
+_PAYWALL = re.compile(
+    r"\b(?:to (?:view|read|continue reading) the full (?:story|article)|subscribe (?:now )?(?:to|for)\b.{0,60}\bfull (?:story|article)|already a subscriber|"
+    r"pour (?:accéder|lire) (?:en illimité|la suite)|réservé aux abonnés|para seguir leyendo|contenido exclusivo para (?:suscriptores|socios)|"
+    r"weiterlesen mit|nur für abonnenten)\b",
+    re.I,
+)
+_COMMENT_LOGIN = re.compile(
+    r"\b(?:you must be logged in to (?:post a )?comment|log in to (?:leave a )?comment|para comentar debes|debes (?:iniciar sesión|registrarte) para comentar|"
+    r"vous devez être connecté pour (?:publier un )?commentaire|du musst angemeldet sein, um (?:einen )?kommentar|sie müssen angemeldet sein, um (?:einen )?kommentar)",
+    re.I,
+)
+_COOKIES = re.compile(r"\b(?:we use|this (?:site|website) uses|utilizamos|usamos|nous utilisons|utilise des|verwendet|verwenden|nutzt|korzystamy z|używa)\b.{0,40}\bcookies?\b", re.I)
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|\ball rights reserved\b|todos los derechos reservados|tous droits réservés|alle rechte vorbehalten|wszelkie prawa zastrzeżone|materiał chroniony prawem autorskim", re.I)
+_AFFILIATE = re.compile(r"^(?:anzeige|werbung|publicidad|publicité|sponsored|advertisement|affiliate)\b.{0,60}$", re.I)
+_DISCLOSURE = re.compile(
+    r"\b(?:rezensionsexemplar\w*|review (?:copy|unit)|(?:contains|enthält|contient|contiene) (?:affiliate|partner)[- ]?links?|affiliate links?\b.{0,40}\bcommission|"
+    r"provided (?:to me )?(?:free of charge )?by the (?:publisher|manufacturer)|this (?:post|article) (?:is|was) sponsored|gesponserte?r? (?:beitrag|artikel)|article sponsorisé|contenido patrocinado)\b",
+    re.I,
+)
+_DATE_LABEL = re.compile(
+    r"^(?:published|updated|last updated|posted|asked|answered|modified|publicado|actualizado|publié(?: le)?|mis à jour(?: le)?|modifié(?: le)?|"
+    r"veröffentlicht(?: am)?|aktualisiert(?: am)?|publiziert(?: am)?|stand|opublikowano|aktualizacja|publicada|atualizado)?\s*(?:on|el|le|am)?\s*:?\s*",
+    re.I,
+)
+_DATE_WORDS = re.compile(r"^[\w.,:/|+\- ]{4,60}$")
+_MODIFIED = re.compile(r"^(?:date modified|last (?:updated|modified)|page (?:last )?(?:updated|modified)|date de modification|dernière mise à jour|fecha de modificación|última actualización|zuletzt (?:aktualisiert|geändert)|stand)\s*:?\s*[\d\w ,./-]{0,40}$", re.I)
+_FEEDBACK = re.compile(r"^(?:report a problem(?: on this page)?|was this page (?:useful|helpful)\??|did you find what you were looking for\??|¿(?:le|te) (?:ha )?resultado útil\??|cette page (?:vous )?a-t-elle été utile\??|signaler un problème(?: sur cette page)?)\s*$", re.I)
+_BYLINE = re.compile(
+    r"^(?i:by|written by|posted by|por|escrito por|par|écrit par|von|text:|texto:|texte :)\s+"
+    r"[A-ZÀ-Þ][\w'’.\-]+(?:\s+(?:de|del|la|le|van|von|der|da|y|and|et|und|&)?\s*[A-ZÀ-Þ][\w'’.\-]+)+.{0,80}$"
+)
+_BARE_NUMBER = re.compile(r"^[\d.,\s]+$")
+
+
+def _date_line(text: str) -> bool:
+    """A line that is only a date or time, with at most a label ("Updated: 11.04.2020, 10:27")."""
+    rest = _DATE_LABEL.sub("", text.strip(" |·•"), count=1)
+    return bool(_DATE_WORDS.match(rest)) and len(rest.split()) <= 8 and normalise_date(rest) is not None and not rest.rstrip().endswith(".")
+
+
+def _spam_bio(text: str) -> bool:
+    sentences = [s.strip(" “”\"'") for s in re.split(r"[.!]\s*", text.strip(" “”\"'")) if s.strip(" “”\"'")]
+    if len(sentences) < 3 or len(text) > 300:
+        return False
+    short = [s for s in sentences if len(s.split()) <= 4]
+    persona = [s for s in short if _PERSONA.search(s.split()[-1])]
+    return len(short) == len(sentences) and len(persona) >= 2
+
+
+def _share_line(text: str) -> bool:
+    if _SHARE.match(text) or _SHARE_PROMPT.search(text):
+        return True
+    words = text.split()
+    return 1 <= len(words) <= 10 and len(_NETWORKS.findall(text)) >= max(2, len(words) - 2)
+
+
+@dataclass(frozen=True)
+class TextRule:
+    name: str
+    test: Callable[[str], bool]
+    max_chars: int = _SHORT
+
+
+RULES: tuple[TextRule, ...] = (
+    TextRule("comment-system", lambda t: bool(_COMMENT_SYSTEM.search(t))),
+    TextRule("comment-count", lambda t: bool(_COMMENT_COUNT.match(t))),
+    TextRule("comment-policy", lambda t: bool(_COMMENT_POLICY_HEADING.match(t) or _COMMENT_POLICY_LINE.search(t)), max_chars=400),
+    TextRule("spam-bio", _spam_bio, max_chars=300),
+    TextRule("photo-credit", lambda t: bool(_CREDIT_ALONE.match(t) or _CREDIT_AT_END.search(t)), max_chars=_CAPTION_MAX),
+    TextRule("share-bar", _share_line),
+    TextRule("newsletter", lambda t: bool(_NEWSLETTER.search(t))),
+    TextRule("follow-us", lambda t: bool(_FOLLOW.match(t))),
+    TextRule("support-prompt", lambda t: bool(_SUPPORT.search(t)), max_chars=400),
+    TextRule("paywall", lambda t: bool(_PAYWALL.search(t)), max_chars=400),
+    TextRule("comment-login", lambda t: bool(_COMMENT_LOGIN.search(t)), max_chars=300),
+    TextRule("cookie-banner", lambda t: bool(_COOKIES.search(t)), max_chars=500),
+    TextRule("copyright", lambda t: bool(_COPYRIGHT.search(t)), max_chars=300),
+    TextRule("disclosure", lambda t: bool(_DISCLOSURE.search(t)), max_chars=300),
+    TextRule("ad-label", lambda t: bool(_AFFILIATE.match(t))),
+    TextRule("date-line", _date_line, max_chars=70),
+    TextRule("read-more", lambda t: bool(_READ_MORE.match(t))),
+    TextRule("related", lambda t: bool(_RELATED.match(t))),
+    TextRule("page-tools", lambda t: bool(_TOOLS.match(t))),
+    TextRule("breadcrumbs", lambda t: bool(_BREADCRUMB.match(t))),
+    TextRule("archive-banner", lambda t: bool(_ARCHIVE_BANNER.search(t)), max_chars=400),
+    TextRule("byline", lambda t: bool(_BYLINE.match(t)), max_chars=140),
+    TextRule("counter", lambda t: bool(_BARE_NUMBER.match(t)), max_chars=12),
+    TextRule("date-modified", lambda t: bool(_MODIFIED.match(t))),
+    TextRule("feedback-prompt", lambda t: bool(_FEEDBACK.match(t))),
+)
+_SPARED = (BlockKind.TABLE, BlockKind.CODE, BlockKind.NOTE, BlockKind.REFERENCE)
+
+
+def rule_for(block: Block) -> str | None:
+    """The name of the first text rule that takes this block, or None."""
+    if block.kind in _SPARED:
+        return None
+    text = block.text.strip()
+    for rule in RULES:
+        if len(text) <= rule.max_chars and rule.test(text):
+            return rule.name
+    return None
+
+
+def _cut_credit(doc: Document, block: Block) -> None:
+    """A long paragraph that ends in a photo credit keeps its text and loses the credit."""
+    match = _CREDIT_AT_END.search(block.text)
+    if match and len(block.text) > _CAPTION_MAX:
+        credit = block.text[match.start() :].strip()
+        block.text = block.text[: match.start()].rstrip() + (match.group(0)[:1] if match.group(0)[:1] in ".!?”\"" else "")
+        doc.removed.append(Removal(rule="photo-credit", text=credit, kind=block.kind.value, page=block.page))
 
 
 def remove_text_boilerplate(doc: Document) -> Document:
+    kept: list[Block] = []
+    in_policy = False
+    for block in doc.blocks:
+        rule = rule_for(block)
+        # A comments-policy heading takes the short paragraphs under it with it.
+        if rule is None and in_policy and block.kind is not BlockKind.HEADING and len(block.text) <= 400:
+            rule = "comment-policy"
+        in_policy = rule == "comment-policy" and (in_policy or block.kind is BlockKind.HEADING or bool(_COMMENT_POLICY_HEADING.match(block.text)))
+        if rule is not None:
+            doc.remove(block, rule)
+            continue
+        _cut_credit(doc, block)
+        kept.append(block)
+    doc.blocks = kept
     return doc

@@ -1,0 +1,328 @@
+"""Evaluate docpipe's language stage: accuracy per language and length, before and after smoothing.
+
+    .venv/bin/python bench/language_eval.py [--docs 300] [--pages 1000]
+
+Labelled texts:
+- bench/data/sentences.tsv, bench/data/short_lines.tsv: sentences and headings written for
+  this benchmark in en/es/fr, plus pt/it/de/ca sentences for the "und" check;
+- gettext catalogues shipped inside installed PyPI packages (apprise: en msgids, es and
+  pt_BR msgstrs, BSD-2-Clause; humanize: es/fr/pt/it/de/ca msgstrs, MIT): UI strings, mostly
+  short lines;
+- the FOCAL paper (tests/data/seeds/001_*.txt): its three abstracts, one sentence per line;
+- synthetic multilingual documents assembled from the sentences: trilingual papers with
+  and without abstract headings, web pages switching language, a quotation in another
+  language, names, numbers and short headings, every block labelled with its section's
+  language.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import statistics
+import sys
+import time
+import warnings
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from docpipe.abstracts import split_abstracts  # noqa: E402
+from docpipe.document import Block, BlockKind, Document, RejectedInput, Source  # noqa: E402
+from docpipe.language import DEFAULT_LANGUAGES, UNDETERMINED, detect_block, tag_languages  # noqa: E402
+
+DATA = Path(__file__).resolve().parent / "data"
+DEVSET = Path("/work/shared/devset/html")
+RUN = DEFAULT_LANGUAGES
+FOREIGN = ("pt", "it", "de", "ca")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÁÉÍÓÚÀÈÇ¿¡])")
+_PO_PLACEHOLDER = re.compile(r"%\(?\w*\)?[sd]|\{\w*\}|%")
+
+
+def _tsv(name: str) -> list[tuple[str, str]]:
+    rows = []
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            lang, text = line.split("\t", 1)
+            rows.append((lang, text.strip()))
+    return rows
+
+
+def _po_strings(path: Path, field: str) -> list[str]:
+    """msgid or msgstr values of a .po file, placeholders dropped, single-line entries only."""
+    if not path.exists():
+        return []
+    found = []
+    for match in re.finditer(rf'^{field} "(.+)"$', path.read_text(encoding="utf-8"), re.M):
+        text = _PO_PLACEHOLDER.sub("", match.group(1)).replace("\\n", " ").strip(" .:")
+        if re.search(r"[^\W\d_]{3}", text):
+            found.append(text)
+    return found
+
+
+def _site_packages() -> Path:
+    import apprise  # noqa: PLC0415 - only to locate the installed catalogues
+
+    return Path(apprise.__file__).resolve().parents[1]
+
+
+def package_texts() -> list[tuple[str, str]]:
+    site = _site_packages()
+    apprise_po = site / "apprise" / "i18n"
+    humanize_po = site / "humanize" / "locale"
+    rows: list[tuple[str, str]] = []
+    rows += [("en", t) for t in _po_strings(apprise_po / "en" / "LC_MESSAGES" / "apprise.po", "msgid")]
+    rows += [("es", t) for t in _po_strings(apprise_po / "es" / "LC_MESSAGES" / "apprise.po", "msgstr")]
+    rows += [("pt", t) for t in _po_strings(apprise_po / "pt_BR" / "LC_MESSAGES" / "apprise.po", "msgstr")]
+    for lang, folder in (("es", "es_ES"), ("fr", "fr_FR"), ("pt", "pt_PT"), ("it", "it_IT"), ("de", "de_DE"), ("ca", "ca_ES")):
+        rows += [(lang, t) for t in _po_strings(humanize_po / folder / "LC_MESSAGES" / "humanize.po", "msgstr")]
+    return list(dict.fromkeys(rows))
+
+
+def focal_sentences() -> list[tuple[str, str]]:
+    seeds = sorted((ROOT / "tests" / "data" / "seeds").glob("001_*.txt"))
+    if not seeds:
+        return []
+    text = seeds[0].read_text(encoding="utf-8")
+    rows = []
+    for heading, lang in (("EXECUTIVE SUMMARY", "en"), ("RESUMEN", "es"), ("RÉSUMÉ", "fr")):
+        paragraph = text.split(heading, 1)[1].strip().split("\n\n", 1)[0]
+        rows += [(lang, s) for s in _SENTENCE_END.split(paragraph)]
+    return rows
+
+
+def length_bucket(text: str) -> str:
+    words = len(text.split())
+    if words <= 1:
+        return "1 word"
+    if words <= 3:
+        return "2-3 words"
+    if words <= 8:
+        return "4-8 words"
+    return "9+ words"
+
+
+def own_label(text: str) -> str:
+    probs = detect_block(text, RUN)
+    return max(probs, key=probs.__getitem__) if probs else UNDETERMINED
+
+
+# -- synthetic documents ---------------------------------------------------------------
+
+_NAMES = ["Olga Abizaid Bucio", "Jean-Pierre Tremblay", "María Fernanda Ruiz", "Daniel K. Smith", "Ana Lucía Gómez"]
+_ABSTRACT_HEADINGS = {"en": ["ABSTRACT", "EXECUTIVE SUMMARY", "Summary"], "es": ["RESUMEN", "Resumen ejecutivo"], "fr": ["RÉSUMÉ", "Sommaire", "Synthèse"]}
+_NUMBERS = ["2004", "FPP-04-8", "Figure 3", "Table 2", "p. 17", "1.2", "ISBN 1-894992-13-X"]
+
+
+def _paragraph(rng: random.Random, pool: list[str], low: int = 2, high: int = 4) -> str:
+    return " ".join(rng.sample(pool, rng.randint(low, high)))
+
+
+def synthetic_document(
+    rng: random.Random, sentences: dict[str, list[str]], shorts: dict[str, list[str]], snippets: dict[str, list[str]]
+) -> tuple[list[Block], list[str], str]:
+    """Blocks, their gold languages, and the kind of document."""
+    blocks: list[Block] = []
+    gold: list[str] = []
+
+    def add(kind: BlockKind, text: str, lang: str) -> None:
+        blocks.append(Block(kind, text))
+        gold.append(lang)
+
+    shape = rng.choice(["paper", "paper-no-headings", "web-switching", "web-quote"])
+    langs = rng.sample(list(RUN), 2) if shape == "web-switching" else [rng.choice(RUN)]
+    body = langs[0]
+    if shape.startswith("paper"):
+        # Papers usually open with the abstract in the language of their body.
+        order = [body] + rng.sample([c for c in RUN if c != body], len(RUN) - 1)
+        add(BlockKind.HEADING, rng.choice(shorts[body]), body)
+        add(BlockKind.PARAGRAPH, rng.choice(_NAMES), body)
+        add(BlockKind.PARAGRAPH, rng.choice(_NUMBERS), body)
+        for lang in order:
+            if shape == "paper":
+                add(BlockKind.HEADING, rng.choice(_ABSTRACT_HEADINGS[lang]), lang)
+            add(BlockKind.PARAGRAPH, _paragraph(rng, sentences[lang], 3, 5), lang)
+        add(BlockKind.HEADING, rng.choice(shorts[body]), body)
+    else:
+        add(BlockKind.HEADING, rng.choice(shorts[body]), body)
+    for section, lang in enumerate(langs):
+        if section:
+            add(BlockKind.HEADING, rng.choice(shorts[lang]), lang)
+        for _ in range(rng.randint(3, 6)):
+            if rng.random() < 0.3:
+                add(BlockKind.HEADING, rng.choice(shorts[lang]), lang)
+            add(BlockKind.PARAGRAPH, _paragraph(rng, sentences[lang], 1, 4), lang)
+            if rng.random() < 0.15:
+                add(BlockKind.PARAGRAPH, rng.choice(_NUMBERS), lang)
+            if snippets.get(lang) and rng.random() < 0.2:
+                # A short paragraph (a UI string of 4-8 words): weak evidence of its own.
+                add(BlockKind.PARAGRAPH, rng.choice(snippets[lang]), lang)
+            if shape == "web-quote" and rng.random() < 0.3:
+                other = rng.choice([c for c in RUN if c != lang])
+                add(BlockKind.QUOTE, rng.choice(sentences[other]), other)
+    return blocks, gold, shape
+
+
+def evaluate_documents(
+    count: int, sentences: dict[str, list[str]], shorts: dict[str, list[str]], snippets: dict[str, list[str]]
+) -> None:
+    rng = random.Random(20041001)
+    before: dict[str, list[bool]] = defaultdict(list)
+    after: dict[str, list[bool]] = defaultdict(list)
+    shapes: dict[str, list[bool]] = defaultdict(list)
+    abstracts_ok: list[bool] = []
+    costs: list[float] = []
+    for number in range(count):
+        blocks, gold, shape = synthetic_document(rng, sentences, shorts, snippets)
+        own = [own_label(b.text) for b in blocks]
+        doc = Document(source=Source(f"synthetic-{number}", "", 0), blocks=blocks)
+        started = time.perf_counter()
+        tag_languages(doc, RUN)
+        costs.append(time.perf_counter() - started)
+        for block, truth, mine in zip(doc.blocks, gold, own):
+            words = len(block.text.split())
+            kind = "short line" if words <= 3 else "short para" if words <= 8 else "paragraph"
+            before[kind].append(mine == truth)
+            after[kind].append(block.language == truth)
+            shapes[shape].append(block.language == truth)
+        if shape.startswith("paper"):
+            split_abstracts(doc)
+            abstracts_ok.append(sorted(doc.abstracts) == sorted(RUN) and doc.language == gold[-1])
+    print(f"\n## Synthetic multilingual documents ({count}; every block, own label vs smoothed)")
+    print(f"{'blocks':<14}{'n':>7}{'before':>9}{'after':>9}")
+    for kind in ("paragraph", "short para", "short line"):
+        print(f"{kind:<14}{len(after[kind]):>7}{_rate(before[kind]):>9}{_rate(after[kind]):>9}")
+    every_before = [ok for results in before.values() for ok in results]
+    every_after = [ok for results in after.values() for ok in results]
+    print(f"{'all blocks':<14}{len(every_after):>7}{_rate(every_before):>9}{_rate(every_after):>9}")
+    for shape, results in sorted(shapes.items()):
+        print(f"  {shape:<20} after {_rate(results)} (n={len(results)})")
+    print(f"  papers with en+es+fr abstracts found and body language right: {_rate(abstracts_ok)} (n={len(abstracts_ok)})")
+    print(f"  tag_languages per document: median {statistics.median(costs) * 1000:.1f} ms, "
+          f"{sum(costs) / sum(len(s) for s in shapes.values()) * 1000:.2f} ms per block")
+
+
+def _rate(results: list[bool]) -> str:
+    return f"{sum(results) / len(results):.4f}" if results else "-"
+
+
+def evaluate_texts(title: str, rows: list[tuple[str, str]], transform=lambda t: t) -> None:
+    table: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    timings: dict[str, list[float]] = defaultdict(list)
+    for lang, text in rows:
+        text = transform(text)
+        started = time.perf_counter()
+        label = own_label(text)
+        timings[length_bucket(text)].append(time.perf_counter() - started)
+        table[(lang, length_bucket(text))].append(label == lang)
+        table[(lang, "all")].append(label == lang)
+    buckets = ["1 word", "2-3 words", "4-8 words", "9+ words", "all"]
+    print(f"\n## {title} (accuracy of each text's own label; under 12 letters there is none, context decides)")
+    print(f"{'lang':<6}" + "".join(f"{b:>12}" for b in buckets))
+    for lang in sorted({lang for lang, _ in table}):
+        cells = [f"{_rate(table[(lang, b)])} ({len(table[(lang, b)])})" if table[(lang, b)] else "-" for b in buckets]
+        print(f"{lang:<6}" + "".join(f"{c:>12}" for c in cells))
+    every = [ok for (lang, bucket), results in table.items() if bucket == "all" for ok in results]
+    print(f"all   {_rate(every)} (n={len(every)}); ms per call by length: "
+          + ", ".join(f"{b} {statistics.mean(t) * 1000:.2f}" for b, t in timings.items()))
+
+
+def evaluate_foreign(title: str, rows: list[tuple[str, str]]) -> None:
+    counts: dict[str, list[bool]] = defaultdict(list)
+    for lang, text in rows:
+        if len(text.split()) >= 4:
+            counts[lang].append(own_label(text) in RUN)
+    print(f"\n## {title}: share labelled en/es/fr (goal <= 0.05)")
+    for lang, results in sorted(counts.items()):
+        print(f"{lang:<6}{_rate(results)} (n={len(results)})")
+    every = [ok for results in counts.values() for ok in results]
+    print(f"all   {_rate(every)} (n={len(every)})")
+
+
+def evaluate_devset(limit: int) -> None:
+    """Document language on the HTML devset pages, and the language stages' share of the time."""
+    from docpipe.boilerplate import clean  # noqa: PLC0415
+    from docpipe.metadata import finalize_metadata  # noqa: PLC0415
+    from parsers.html import parse_html  # noqa: PLC0415
+
+    cases = DEVSET / "cases.jsonl"
+    if not cases.exists():
+        print(f"\n(devset not found at {DEVSET})")
+        return
+    import json  # noqa: PLC0415
+
+    rows = [json.loads(line) for line in cases.read_text(encoding="utf-8").splitlines() if line.strip()][:limit]
+    right: dict[str, list[bool]] = defaultdict(list)
+    without, with_language = [], []
+    for row in rows:
+        data = (DEVSET / row["file"]).read_bytes()
+        started = time.perf_counter()
+        try:
+            with warnings.catch_warnings():  # bs4 warns about XHTML pages; not this bench's concern
+                warnings.simplefilter("ignore")
+                doc = clean(parse_html(data, Source(row["file"], "", len(data))))
+        except RejectedInput:
+            continue
+        doc = finalize_metadata(doc)
+        other = time.perf_counter() - started
+        if not doc.blocks:
+            continue
+        started = time.perf_counter()
+        split_abstracts(tag_languages(doc, RUN))
+        spent = time.perf_counter() - started
+        without.append(other)
+        with_language.append(other + spent)
+        truth = row.get("lang")
+        expected = truth if truth in RUN else UNDETERMINED
+        right[expected if truth in RUN else "other"].append(doc.language == expected)
+    print(f"\n## HTML devset ({len(without)} pages, parser: {doc.parser}): document language")
+    for lang, results in sorted(right.items()):
+        print(f"{lang:<6}{_rate(results)} (n={len(results)})  {'(other languages must come out und)' if lang == 'other' else ''}")
+    base, total = statistics.median(without), statistics.median(with_language)
+    print(f"median per-page time: {base * 1000:.1f} ms without language stages, {total * 1000:.1f} ms with "
+          f"(+{(total / base - 1) * 100:.0f}%, goal <= 25%)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=300, help="synthetic documents to generate")
+    parser.add_argument("--pages", type=int, default=1000, help="devset pages to run at most")
+    args = parser.parse_args()
+
+    written = _tsv("sentences.tsv")
+    shorts_rows = _tsv("short_lines.tsv")
+    packaged = package_texts()
+    focal = focal_sentences()
+    in_run = [(lang, t) for lang, t in written + focal + packaged + shorts_rows if lang in RUN]
+    sentences_in_run = [(lang, t) for lang, t in written + focal if lang in RUN]
+    started = time.perf_counter()
+    detect_block("warm up the detector factory", RUN)
+    print(f"factory load: {(time.perf_counter() - started) * 1000:.0f} ms (once per process)")
+
+    evaluate_texts("Single sentences (written + FOCAL abstracts)", sentences_in_run)
+    evaluate_texts("ALL-CAPS sentences", sentences_in_run, str.upper)
+    evaluate_texts("Short lines and UI strings (written headings + apprise/humanize catalogues)",
+                   [(lang, t) for lang, t in shorts_rows + packaged if lang in RUN])
+    evaluate_foreign("pt/it/de/ca sentences (written)", [(lang, t) for lang, t in written if lang in FOREIGN])
+    evaluate_foreign("pt/it/de/ca UI strings of 4+ words (apprise/humanize)", [(lang, t) for lang, t in packaged if lang in FOREIGN])
+
+    sentences: dict[str, list[str]] = defaultdict(list)
+    for lang, text in written:
+        sentences[lang].append(text)
+    shorts: dict[str, list[str]] = defaultdict(list)
+    for lang, text in shorts_rows:
+        shorts[lang].append(text)
+    snippets: dict[str, list[str]] = defaultdict(list)
+    for lang, text in packaged:
+        if lang in RUN and 4 <= len(text.split()) <= 8:
+            snippets[lang].append(text)
+    evaluate_documents(args.docs, sentences, shorts, snippets)
+    evaluate_devset(args.pages)
+    print(f"\n(texts in the run's languages: {len(in_run)})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""Pages per second: `docpipe extract` against pdfminer.six's own `extract_text`, same files, whole processes.
+
+    .venv/bin/python bench/pdf_speed.py [PDF ...] [--repeat N]
+
+Default files: the text-bearing PDFs of ../shared/devset/pdf (absent: say so, exit 0).
+Each side runs as one fresh process over all the files (interpreter start and imports
+included, as a user would run it); the best of N runs is kept. The target is docpipe at no
+less than 1/1.15 of pdfminer's rate: pdfminer's layout analysis is the cost, our work on
+top of it (one layout pass per page, then blocks, boilerplate, language, metadata) must stay small.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEVSET_FILES = ROOT.parent / "shared" / "devset" / "pdf" / "files"
+# pdfminer with its defaults, as a user of the library would call it.
+PDFMINER = "import sys\nfrom pdfminer.high_level import extract_text\nfor p in sys.argv[1:]:\n    extract_text(p)\n"
+TARGET = 1.15
+
+
+def _page_counts(paths: list[str]) -> dict[str, int]:
+    """Pages of each file that opens without a password and has a text layer."""
+    from pdfminer.high_level import extract_text
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    counts = {}
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                pages = sum(1 for _ in PDFPage.create_pages(PDFDocument(PDFParser(handle))))
+            if extract_text(path, maxpages=1).strip():
+                counts[path] = pages
+        except Exception:  # noqa: BLE001 - encrypted or broken files are not timed
+            continue
+    return counts
+
+
+def _best_time(command: list[str], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*")
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args(argv)
+    paths = args.paths or sorted(str(p) for p in DEVSET_FILES.glob("*.pdf"))
+    if not paths:
+        print(f"no PDFs given and no development set at {DEVSET_FILES}: nothing to time.")
+        return 0
+    counts = _page_counts(paths)
+    files, pages = list(counts), sum(counts.values())
+    ours = _best_time([sys.executable, "-m", "docpipe.cli", "extract", "--format", "jsonl", *files], args.repeat)
+    theirs = _best_time([sys.executable, "-c", PDFMINER, *files], args.repeat)
+    print(f"{len(files)} files, {pages} pages, best of {args.repeat} runs, whole processes")
+    print(f"pdfminer.six extract_text: {theirs:6.2f} s  {pages / theirs:6.1f} pages/s")
+    print(f"docpipe extract:           {ours:6.2f} s  {pages / ours:6.1f} pages/s")
+    ratio = ours / theirs
+    print(f"docpipe / pdfminer time:   {ratio:.2f}x (target <= {TARGET}x): {'met' if ratio <= TARGET else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,335 @@
+"""One page of pdfminer layout to lines and paragraphs in reading order.
+
+pdfminer groups characters into lines and lines into text boxes; we keep its lines and
+boxes but order the boxes ourselves (columns found from the boxes' horizontal extents),
+which lets us turn off its hierarchical box grouping (``boxes_flow=None``): that grouping
+is the costliest part of its analysis and orders two-column pages no better.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from dataclasses import dataclass, field
+
+from pdfminer.layout import LAParams, LTAnno, LTChar, LTPage, LTTextBox, LTTextLine
+
+# char_margin 2.0 / word_margin 0.1: pdfminer's defaults; a smaller char_margin breaks the
+# lines of justified text at its wide word spaces.
+# line_margin 0.4 (default 0.5): keeps a heading and the paragraph under it in separate boxes.
+# boxes_flow None: we order boxes by columns (see above). detect_vertical off: rotated
+# margin text (arXiv stamps, licences) would otherwise become boxes in the reading flow.
+LAYOUT_PARAMS = LAParams(char_margin=2.0, word_margin=0.1, line_margin=0.4, boxes_flow=None, detect_vertical=False)
+
+_ITALIC_FONT = re.compile(r"italic|oblique|[,.-]it?$", re.I)
+_BOLD_FONT = re.compile(r"bold|black|heavy|demi|[,.-]b$|[,.-]bd$", re.I)
+_CID = re.compile(r"\(cid:\d+\)")
+_MARKER_GLYPHS = frozenset("0123456789,*∗†‡§¶IVX")
+_PRESENTATION_FORMS = range(0xFB00, 0xFB07)  # ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ
+_TERMINAL = (".", "!", "?", ":", ";", '."', ".”", "?”", "!”", ".)")
+_BULLET = re.compile(r"^(?:[•●▪■◦○∙·‣⁃–—*-]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)]|\(?[ivx]{1,4}\))\s")
+
+
+@dataclass
+class Line:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    size: float
+    bold: bool
+    italic: bool = False
+    lead_label: str = ""  # a bold or larger run starting a line set in another style (run-in heading)
+    chars: int = 0
+    cid_glyphs: int = 0
+
+
+@dataclass
+class PageBlock:
+    """A paragraph-sized group of lines on one page, before it gets a kind."""
+
+    lines: list[Line]
+    page: int
+    box_x0: float
+    box_x1: float
+    attrs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (
+            min(line.x0 for line in self.lines),
+            min(line.y0 for line in self.lines),
+            max(line.x1 for line in self.lines),
+            max(line.y1 for line in self.lines),
+        )
+
+    @property
+    def size(self) -> float:
+        return statistics.median(line.size for line in self.lines)
+
+    @property
+    def bold(self) -> bool:
+        bold_chars = sum(line.chars for line in self.lines if line.bold)
+        return bold_chars * 2 > sum(line.chars for line in self.lines)
+
+    @property
+    def chars(self) -> int:
+        return sum(line.chars for line in self.lines)
+
+
+def _is_ligature(glyph: str) -> bool:
+    return (len(glyph) == 1 and ord(glyph) in _PRESENTATION_FORMS) or glyph in ("fi", "fl", "ff", "ffi", "ffl", "ft", "st")
+
+
+def _is_bold(fontname: str) -> bool:
+    return bool(_BOLD_FONT.search(fontname.split("+")[-1]))
+
+
+def read_lines(line: LTTextLine) -> list[Line]:
+    """The line, cut where a wide gap coincides with a change of face: pdfminer joins a side
+    heading ("ABSTRACT") to the text line of the next column when they share a baseline."""
+    items = list(line)
+    chars = [item for item in items if isinstance(item, LTChar)]
+    cuts = [0]
+    for index, (left, right) in enumerate(zip(chars, chars[1:])):
+        gap = right.x0 - left.x1
+        if gap > 1.5 * max(left.size, right.size) and (_is_bold(left.fontname) != _is_bold(right.fontname) or abs(left.size - right.size) > 1):
+            cuts.append(items.index(right, cuts[-1]))
+    cuts.append(len(items))
+    segments = [items[start:end] for start, end in zip(cuts, cuts[1:])]
+    return [found for found in (read_segment(segment, line.y0, line.y1) for segment in segments) if found]
+
+
+def read_segment(items: list, y0: float, y1: float) -> Line | None:
+    """A line's text without overprinted duplicates, (cid:N) glyphs or ligature glyphs."""
+    parts: list[str] = []
+    seen: set[tuple[str, int, int]] = set()
+    sizes: list[float] = []
+    bold_flags: list[bool] = []
+    italic_glyphs = 0
+    cid_glyphs = 0
+    previous: LTChar | None = None
+    first_glyph: LTChar | None = None
+    pending_space = False
+    glyph_sizes = [item.size for item in items if isinstance(item, LTChar)]
+    if not glyph_sizes:
+        return None
+    typical = statistics.median(glyph_sizes)
+    for item in items:
+        if isinstance(item, LTChar):
+            glyph = item.get_text()
+            # Note and affiliation markers set small and raised ("México¹", "Zohdy1,4*") are
+            # dropped inside a line; at its start they number a footnote and stay.
+            if parts and glyph in _MARKER_GLYPHS and item.size < 0.8 * typical and item.y0 > y0 + 0.2 * typical:
+                continue
+            # Bold by overprinting draws the same glyph again at (almost) the same place.
+            key = (glyph, round(item.x0), round(item.y0))
+            if key in seen:
+                continue
+            seen.add(key)
+            if glyph == " ":
+                # A space glyph drawn inside the previous glyph's box (after a ligature
+                # whose advance is wrong: "cientíﬁ ca") separates nothing.
+                overlapping = previous is not None and _is_ligature(previous.get_text()) and item.x0 < previous.x1 - 0.5 * item.width
+                pending_space = pending_space or not overlapping
+                continue
+            if _CID.fullmatch(glyph):
+                cid_glyphs += 1  # a glyph without Unicode mapping: nothing to say for it
+                continue
+            if pending_space and parts:
+                # A space pdfminer inferred right after a ligature glyph is usually its
+                # wrong advance width ("cientíﬁ ca"), not a word break.
+                ligature_gap = previous is not None and _is_ligature(previous.get_text())
+                if not (ligature_gap and item.x0 - previous.x1 < 0.2 * item.size and glyph.islower()):
+                    parts.append(" ")
+            pending_space = False
+            if len(glyph) == 1 and ord(glyph) in _PRESENTATION_FORMS:
+                glyph = unicodedata.normalize("NFKC", glyph)
+            parts.append(glyph)
+            sizes.append(item.size)
+            bold_flags.append(_is_bold(item.fontname))
+            italic_glyphs += bool(_ITALIC_FONT.search(item.fontname))
+            previous = item
+            first_glyph = first_glyph or item
+        elif isinstance(item, LTAnno) and item.get_text() == " ":
+            pending_space = True
+    text = " ".join("".join(parts).split())
+    if not text:
+        return None
+    bold_share = sum(bold_flags) / len(bold_flags)
+    line_size = statistics.median(sizes)
+    styles = [(bold, size > line_size * 1.1) for bold, size in zip(bold_flags, sizes)]
+    lead_label = ""
+    if styles[0] != (False, False) and styles.count(styles[0]) * 2 < len(styles):
+        run = next(i for i, style in enumerate(styles) if style != styles[0])
+        glyphs_seen = 0
+        for index, part in enumerate(parts):
+            if part != " ":
+                glyphs_seen += 1
+            if glyphs_seen > run:
+                lead_label = " ".join("".join(parts[:index]).split())
+                break
+    return Line(
+        text=text,
+        x0=first_glyph.x0,
+        y0=y0,
+        x1=previous.x1,
+        y1=y1,
+        size=round(line_size, 1),
+        bold=bold_share > 0.6,
+        italic=italic_glyphs > 0.6 * len(sizes),
+        lead_label=lead_label,
+        chars=len(sizes),
+        cid_glyphs=cid_glyphs,
+    )
+
+
+def _columns(boxes: list[tuple[LTTextBox, list[Line]]]) -> list[list[tuple[LTTextBox, list[Line]]]]:
+    """Columns left to right, each top to bottom.
+
+    Columns are the runs of overlapping horizontal extents of the ordinary boxes; a box
+    much wider than the others (a footer line, a table caption) would bridge two columns,
+    so it only joins the column holding its centre.
+    """
+    if not boxes:
+        return []
+    typical = statistics.median(box.width for box, _ in boxes)
+    spans: list[list[float]] = []
+    for box, _ in sorted(boxes, key=lambda e: e[0].x0):
+        if box.width > 1.5 * typical:
+            continue
+        if spans and box.x0 < spans[-1][1] - 2:
+            spans[-1][1] = max(spans[-1][1], box.x1)
+        else:
+            spans.append([box.x0, box.x1])
+    if not spans:
+        spans = [[min(b.x0 for b, _ in boxes), max(b.x1 for b, _ in boxes)]]
+    columns: list[list[tuple[LTTextBox, list[Line]]]] = [[] for _ in spans]
+    for entry in boxes:
+        centre = (entry[0].x0 + entry[0].x1) / 2
+        nearest = min(range(len(spans)), key=lambda i: 0 if spans[i][0] <= centre <= spans[i][1] else min(abs(centre - spans[i][0]), abs(centre - spans[i][1])))
+        columns[nearest].append(entry)
+    return [sorted(column, key=lambda e: -e[0].y1) for column in columns if column]
+
+
+def _reading_order(boxes: list[tuple[LTTextBox, list[Line]]]) -> list[tuple[LTTextBox, list[Line]]]:
+    """Bands top to bottom, columns left to right inside a band.
+
+    A band ends at a box spanning most of the text width (a title, a full-width figure)
+    or at a wide empty strip across the page (more than two lines high): a side heading
+    then lands in the band of the text it stands beside. Ordinary paragraph gaps do not
+    cut bands, or two columns whose gaps happen to line up would be read across.
+    """
+    if not boxes:
+        return []
+    left = min(box.x0 for box, _ in boxes)
+    right = max(box.x1 for box, _ in boxes)
+    wide_at = 0.6 * (right - left)
+    line_height = statistics.median(line.y1 - line.y0 for _, lines in boxes for line in lines)
+    ordered: list[tuple[LTTextBox, list[Line]]] = []
+    band: list[tuple[LTTextBox, list[Line]]] = []
+    band_bottom = float("inf")
+
+    def flush() -> None:
+        for column in _columns(band):
+            ordered.extend(column)
+        band.clear()
+
+    for entry in sorted(boxes, key=lambda e: -e[0].y1):
+        box = entry[0]
+        wide = box.width >= wide_at
+        if band and (wide or box.y1 < band_bottom - 2 * line_height):
+            flush()
+            band_bottom = float("inf")
+        band.append(entry)
+        band_bottom = min(band_bottom, box.y0)
+        if wide:
+            flush()
+            band_bottom = float("inf")
+    flush()
+    return ordered
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith(_TERMINAL)
+
+
+def _starts_new_paragraph(previous: Line, line: Line, following: Line | None, box_x0: float, box_x1: float) -> bool:
+    if abs(previous.size - line.size) > 0.6 or previous.bold != line.bold:
+        return True
+    if _BULLET.match(line.text):
+        return True
+    if line.lead_label and line.lead_label.endswith((".", ":")):
+        return True
+    gap = previous.y0 - line.y1
+    if gap > 0.9 * line.size:
+        return True
+    # A first-line indent, not a hanging indent: the line after it goes back to the margin.
+    indented = line.x0 > box_x0 + 0.9 * line.size and (following is None or following.x0 < line.x0 - 0.5 * line.size)
+    short_previous = previous.x1 < box_x1 - 2.5 * line.size
+    if _ends_sentence(previous.text) and (indented or short_previous):
+        return True
+    return False
+
+
+def page_blocks(layout: LTPage, page_number: int) -> list[PageBlock]:
+    """The page's paragraphs in reading order (not yet joined across columns or pages)."""
+    boxes = []
+    for item in layout:
+        if isinstance(item, LTTextBox):
+            lines = [line for child in item if isinstance(child, LTTextLine) for line in read_lines(child)]
+            if lines:
+                boxes.append((item, lines))
+    blocks: list[PageBlock] = []
+    for box, lines in _reading_order(boxes):
+        current = PageBlock([lines[0]], page_number, box.x0, box.x1)
+        for index in range(1, len(lines)):
+            previous, line = lines[index - 1], lines[index]
+            following = lines[index + 1] if index + 1 < len(lines) else None
+            if _starts_new_paragraph(previous, line, following, box.x0, box.x1):
+                blocks.append(current)
+                current = PageBlock([], page_number, box.x0, box.x1)
+            current.lines.append(line)
+        blocks.append(current)
+    for block in blocks:
+        # Where running heads and page numbers live: the outer 8% of the page.
+        _, y0, _, y1 = block.bbox
+        if y1 > 0.92 * layout.height or y0 < 0.08 * layout.height:
+            block.attrs["page_edge"] = "1"
+    return _join_column_breaks(blocks)
+
+
+def continues(first: PageBlock, second: PageBlock) -> bool:
+    """Whether ``second`` is the rest of the paragraph ``first`` (across a column or page break)."""
+    last, nxt = first.lines[-1], second.lines[0]
+    if abs(last.size - nxt.size) > 0.6 or last.bold != nxt.bold or last.bold:
+        return False
+    if _BULLET.match(nxt.text) or nxt.lead_label:
+        return False
+    if not _ends_sentence(last.text) or last.text.endswith("-"):
+        return nxt.text[:1].isalnum() or nxt.text[:1] in "([“\"'‘"
+    # Ends a sentence: a continuation only when the last line is full and the next is not indented.
+    full = last.x1 >= first.box_x1 - 1.5 * last.size and len(first.lines) > 1
+    not_indented = len(second.lines) > 1 and nxt.x0 <= min(l.x0 for l in second.lines[1:]) + 0.5 * nxt.size
+    return full and not_indented and nxt.text[:1].isupper()
+
+
+def _join_column_breaks(blocks: list[PageBlock]) -> list[PageBlock]:
+    joined: list[PageBlock] = []
+    for block in blocks:
+        previous = joined[-1] if joined else None
+        other_column = previous is not None and (block.box_x0 >= previous.box_x1 - 2 or block.bbox[1] > previous.bbox[3])
+        # A one-line block without closing punctuation is more often a running head than
+        # the first part of a paragraph.
+        mid_sentence = previous is not None and len(previous.lines) > 1 and not _ends_sentence(previous.lines[-1].text)
+        # A lone unpunctuated line at a column top is likely a running head: the boilerplate
+        # rules remove it first and join the paragraph around it then.
+        lone_line = len(block.lines) == 1 and not _ends_sentence(block.lines[0].text)
+        if previous is not None and (other_column or mid_sentence) and not lone_line and continues(previous, block):
+            previous.lines.extend(block.lines)
+            previous.box_x1 = max(previous.box_x1, block.box_x1)
+        else:
+            joined.append(block)
+    return joined

@@ -1,0 +1,84 @@
+"""`docpipe extract` and the command line's contract: fields, exit codes, no Prefect."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import DATA, PROJECT, RAW
+
+REQUIRED = {
+    "source_path", "source_type", "sha256", "title", "authors", "published_date", "language", "text",
+    "abstract_en", "abstract_es", "abstract_fr", "metadata", "blocks",
+}
+BLOCK_FIELDS = {"kind", "text", "language", "language_prob", "page"}
+
+
+def _docpipe(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "docpipe.cli", *args], capture_output=True, text=True, cwd=PROJECT, timeout=300)
+
+
+def _raw(prefix: str, suffix: str) -> str:
+    (path,) = [p for p in RAW.iterdir() if p.name.startswith(prefix) and p.suffix == suffix]
+    return str(path)
+
+
+def test_extract_prints_one_json_object_per_input_with_the_documented_fields():
+    result = _docpipe("extract", _raw("002", ".html"), _raw("003", ".txt"))
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 2
+    for record in records:
+        assert REQUIRED <= record.keys()
+        assert record["blocks"] and all(BLOCK_FIELDS <= block.keys() for block in record["blocks"])
+        assert isinstance(record["authors"], list) and isinstance(record["metadata"], dict)
+    assert records[0]["source_type"] == "html" and records[1]["source_type"] == "text"
+    assert "Trade and investment" in records[0]["text"]
+
+
+def test_extract_reports_a_rejected_input_and_exits_1():
+    result = _docpipe("extract", str(DATA / "bad" / "corrupt.pdf"), _raw("003", ".txt"))
+    assert result.returncode == 1
+    bad, good = (json.loads(line) for line in result.stdout.splitlines())
+    assert bad["error"]["type"] and bad["error"]["message"] and "text" not in bad
+    assert "error" not in good
+
+
+def test_debug_shows_which_rule_removed_what():
+    result = _docpipe("extract", "--debug", _raw("002", ".html"))
+    removed = json.loads(result.stdout)["removed"]
+    assert any("Disqus" in item["text"] for item in removed)
+    assert all(item["rule"] for item in removed)
+
+
+def test_text_format():
+    result = _docpipe("extract", "--format", "text", _raw("003", ".txt"))
+    assert result.returncode == 0
+    assert result.stdout.startswith("=== ") and "Canada is seeking to restore ties" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("extract", "no/such/file.pdf"), ("extract",), ("ingest",), ("extract", "--format", "xml", "raw"), ("frobnicate",)],
+)
+def test_usage_errors_exit_2(args):
+    assert _docpipe(*args).returncode == 2
+
+
+def test_help():
+    for command in ((), ("ingest",), ("extract",)):
+        result = _docpipe(*command, "--help")
+        assert result.returncode == 0 and "usage: docpipe" in result.stdout
+
+
+def test_extract_never_imports_prefect():
+    code = (
+        "import sys; from docpipe.cli import main; "
+        f"code = main(['extract', {_raw('003', '.txt')!r}]); "
+        "assert 'prefect' not in sys.modules, 'prefect imported'; sys.exit(code)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT, timeout=300)
+    assert result.returncode == 0, result.stderr

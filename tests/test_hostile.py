@@ -1,0 +1,70 @@
+"""Hostile and broken inputs: each becomes a clean document or a reject with its reason, and the run goes on."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+import hostile
+from docpipe.document import Document
+from docpipe.isolation import Limits, run_isolated
+from docpipe.pipeline import Settings
+
+SETTINGS = Settings(max_bytes=20 * 2**20)
+LIMITS = Limits(seconds_per_document=30, memory_bytes=2**30)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> hostile.HostileCorpus:
+    return hostile.build(tmp_path_factory.mktemp("hostile"))
+
+
+@pytest.fixture(scope="module")
+def outcomes(corpus):
+    started = time.monotonic()
+    names = sorted(corpus.cases)
+    results = run_isolated([str(corpus.folder / name) for name in names], SETTINGS, 2, LIMITS)
+    return dict(zip(names, results)), time.monotonic() - started
+
+
+def test_every_hostile_input_gets_its_expected_outcome(corpus, outcomes):
+    results, _ = outcomes
+    wrong = {}
+    for name, expected in corpus.cases.items():
+        outcome = results[name]
+        if isinstance(outcome, Document):
+            text = outcome.text
+            if not expected.document or any(s not in text for s in expected.contains) or any(s in text for s in expected.absent):
+                wrong[name] = f"document: {text[:120]!r}"
+        elif outcome.error_type not in expected.reasons:
+            wrong[name] = f"reject {outcome.error_type}: {outcome.message}"
+    assert not wrong
+
+
+def test_rejects_say_why_and_documents_carry_no_control_characters(outcomes):
+    results, _ = outcomes
+    for name, outcome in results.items():
+        if isinstance(outcome, Document):
+            assert not _CONTROL.search(outcome.text), name
+            assert all(not _CONTROL.search(block.text) for block in outcome.blocks), name
+        else:
+            assert outcome.message and outcome.stage, name
+
+
+def test_the_flow_lands_every_file_as_a_document_or_a_reject(prefect_server, corpus, tmp_path):
+    from flows.ingest import ingest
+
+    def run():
+        return ingest(
+            paths=[str(corpus.folder)], out_dir=str(tmp_path / "out"), workers=2,
+            timeout_seconds=LIMITS.seconds_per_document, max_memory_mb=LIMITS.memory_bytes // 2**20, max_bytes=SETTINGS.max_bytes,
+        )
+
+    first = run()
+    assert first.files_seen == len(corpus.cases)
+    assert first.documents + len(first.rejects) == len(corpus.cases)
+    second = run()  # unreadable files too are known: nothing is written twice
+    assert second.documents == 0 and not second.rejects

@@ -1,0 +1,161 @@
+"""Per-block language identification: restricted, deterministic, case-normalised, smoothed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from docpipe import language
+from docpipe.document import Block, BlockKind, Document, Source
+from docpipe.language import UNDETERMINED, detect_block, tag_languages
+from docpipe.pipeline import process_path
+from parsers.text import parse_text
+
+DATA = Path(__file__).parent / "data"
+FOCAL = DATA / "seeds" / "001_4dd186db2e6ef377.txt"
+FR_PAGE = DATA / "lang" / "fr_page_with_english_quote.txt"
+FR_HTML = Path(__file__).parents[1] / "raw" / "004_fr_ieh_canada_amerique_latine.html"
+
+PORTUGUESE = (
+    "Este trabalho procura esclarecer a natureza das relações entre o Canadá e o México e "
+    "identificar algumas das áreas em que os dois países poderiam colaborar no futuro."
+)
+SPANISH = "Este trabajo busca elucidar la naturaleza de las relaciones entre Canadá y México."
+
+
+def _parsed(path: Path) -> Document:
+    data = path.read_bytes()
+    return parse_text(data, Source(str(path), "", len(data)))
+
+
+def _doc(*blocks: tuple[BlockKind, str]) -> Document:
+    return Document(source=Source("test", "", 0), blocks=[Block(kind, text) for kind, text in blocks])
+
+
+def test_focal_blocks_get_their_languages_and_the_document_is_english() -> None:
+    doc = tag_languages(_parsed(FOCAL))
+    by_start = {b.text[:18]: b for b in doc.blocks}
+    assert by_start["This paper sets ou"].language == "en"
+    assert by_start["Este trabajo busca"].language == "es"
+    assert by_start["Ce document traite"].language == "fr"
+    assert by_start["RESUMEN"].language == "es" and by_start["RESUMEN"].language_inferred
+    assert by_start["RÉSUMÉ"].language == "fr" and by_start["RÉSUMÉ"].language_inferred
+    assert doc.language == "en"
+    assert doc.languages["en"] > 0.9
+    assert abs(sum(doc.languages.values()) - 1.0) < 0.01
+    assert all(0.0 <= b.language_prob <= 1.0 for b in doc.blocks)
+
+
+def test_french_page_keeps_the_english_quotation_english() -> None:
+    doc = tag_languages(_parsed(FR_PAGE))
+    quote = next(b for b in doc.blocks if b.text.startswith('"We cannot build'))
+    assert quote.language == "en" and not quote.language_inferred
+    assert doc.language == "fr"
+    others = [b for b in doc.blocks if b is not quote]
+    assert {b.language for b in others} == {"fr"}
+    # The author line is too short to speak for itself: it takes its neighbours' language.
+    byline = next(b for b in doc.blocks if b.text.startswith("Par Marie-Claude"))
+    assert byline.language_inferred
+
+
+def test_french_html_page_keeps_its_english_quotation_english() -> None:
+    doc = process_path(FR_HTML)
+    assert isinstance(doc, Document), doc
+    quote = next(b for b in doc.blocks if b.text.startswith("Canada is a country of the Americas"))
+    assert quote.language == "en" and not quote.language_inferred
+    assert doc.language == "fr"
+    assert {b.language for b in doc.blocks if b is not quote} == {"fr"}
+    assert 0.9 < doc.languages["fr"] < 1.0
+
+
+def test_portuguese_is_not_labelled_spanish() -> None:
+    probs = detect_block(PORTUGUESE)
+    assert max(probs, key=probs.__getitem__) == UNDETERMINED
+    doc = tag_languages(_doc((BlockKind.PARAGRAPH, SPANISH + " " + SPANISH), (BlockKind.PARAGRAPH, PORTUGUESE)))
+    assert [b.language for b in doc.blocks] == ["es", UNDETERMINED]
+
+
+def test_a_language_the_run_allows_gets_its_own_code() -> None:
+    doc = tag_languages(_doc((BlockKind.PARAGRAPH, PORTUGUESE)), ("en", "pt"))
+    assert doc.blocks[0].language == "pt"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Правительство объявило о новых мерах поддержки малого бизнеса в этом году.",
+        "A kormány ma új intézkedéseket jelentett be a kisvállalkozások támogatására és fejlesztésére, "
+        "amelyek a jövő évtől lépnek hatályba az egész országban.",
+        "Die Regierung hat heute neue Maßnahmen zur Unterstützung kleiner Unternehmen angekündigt.",
+    ],
+)
+def test_text_in_no_run_language_is_undetermined(text: str) -> None:
+    doc = tag_languages(_doc((BlockKind.PARAGRAPH, text)))
+    assert doc.blocks[0].language == UNDETERMINED
+
+
+def test_all_caps_spanish_is_spanish() -> None:
+    probs = detect_block(SPANISH.upper())
+    assert max(probs, key=probs.__getitem__) == "es"
+    doc = tag_languages(_doc((BlockKind.PARAGRAPH, "LOS PESCADORES INFORMARON DE CAPTURAS INUSUALMENTE GRANDES EN LA COSTA SUR.")))
+    assert doc.blocks[0].language == "es"
+
+
+def test_two_runs_give_identical_labels_even_with_a_fresh_factory() -> None:
+    first = tag_languages(_parsed(FOCAL))
+    language._factory.cache_clear()
+    second = tag_languages(_parsed(FOCAL))
+    assert [(b.language, b.language_prob) for b in first.blocks] == [(b.language, b.language_prob) for b in second.blocks]
+
+
+def test_factory_is_built_once_per_language_set() -> None:
+    language._factory.cache_clear()
+    tag_languages(_doc((BlockKind.PARAGRAPH, SPANISH)))
+    tag_languages(_doc((BlockKind.PARAGRAPH, SPANISH)))
+    assert language._factory.cache_info().misses == 1
+
+
+def test_a_heading_takes_the_language_of_the_text_after_it() -> None:
+    doc = tag_languages(
+        _doc(
+            (BlockKind.PARAGRAPH, "The committee will publish its final report on trade and migration next spring."),
+            (BlockKind.HEADING, "Conclusiones"),
+            (BlockKind.PARAGRAPH, "El comité publicará su informe final sobre comercio y migración la próxima primavera."),
+            (BlockKind.PARAGRAPH, "Los precios subieron mucho después de que la tormenta dañara el único puente del pueblo."),
+        )
+    )
+    assert [b.language for b in doc.blocks] == ["en", "es", "es", "es"]
+    assert doc.blocks[1].language_inferred
+
+
+def test_short_lines_whose_own_guess_is_wrong_follow_their_context() -> None:
+    # langdetect alone says "Introduction" and "Conclusiones" are English (measured).
+    assert max(detect_block("Conclusiones"), key=detect_block("Conclusiones").get) == "en"
+    doc = tag_languages(
+        _doc(
+            (BlockKind.HEADING, "Introduction"),
+            (BlockKind.PARAGRAPH, "Le comité publiera son rapport final sur le commerce et la migration au printemps prochain."),
+            (BlockKind.PARAGRAPH, "Les prix ont fortement augmenté après que la tempête a endommagé le seul pont de la ville."),
+            (BlockKind.HEADING, "Conclusiones"),
+            (BlockKind.PARAGRAPH, "El comité publicará su informe final sobre comercio y migración la próxima primavera."),
+            (BlockKind.PARAGRAPH, "Los precios subieron mucho después de que la tormenta dañara el único puente del pueblo."),
+            (BlockKind.PARAGRAPH, "Table 2"),
+        )
+    )
+    assert [b.language for b in doc.blocks] == ["fr", "fr", "fr", "es", "es", "es", "es"]
+    assert [b.language_inferred for b in doc.blocks] == [True, False, False, True, False, False, True]
+
+
+def test_short_lines_alone_follow_the_html_lang_prior() -> None:
+    doc = _doc((BlockKind.HEADING, "Contact"), (BlockKind.PARAGRAPH, "2004"))
+    doc.raw_metadata["html_lang"] = "fr-CA"
+    tag_languages(doc)
+    assert [b.language for b in doc.blocks] == ["fr", "fr"]
+    assert all(b.language_inferred for b in doc.blocks)
+
+
+def test_unknown_language_code_is_refused() -> None:
+    language._factory.cache_clear()
+    with pytest.raises(ValueError, match="xx"):
+        tag_languages(_doc((BlockKind.PARAGRAPH, SPANISH)), ("en", "xx"))
