@@ -2,9 +2,11 @@
 
 Steps, cheapest first:
 
-1. Decode (BOM, the page's own charset declaration, then detection) and cut what never
-   carries text (script, style, svg, template, noscript, comments) with regular expressions
-   before BeautifulSoup sees it: building the soup is the dominant cost.
+1. Decode (BOM, the page's own charset declaration, else UTF-8, else windows-1252 or what
+   detection finds) and cut, with regular expressions before BeautifulSoup sees it, what
+   never carries text (script, style, svg, template, noscript, comments) and the page
+   furniture named by its element (nav, aside, footer, select; recorded as removed):
+   building the soup is the dominant cost, and it grows with every element it is given.
 2. One walk over <body> builds candidate blocks. Boilerplate subtrees (the named rules of
    ``docpipe.boilerplate.dom``) and hidden elements are skipped there, each recorded in
    ``Document.removed``.
@@ -17,11 +19,11 @@ Steps, cheapest first:
 from __future__ import annotations
 
 import re
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass
+from html import unescape
 from importlib import metadata as package_metadata
-
-import warnings
 
 from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
 
@@ -29,20 +31,27 @@ from docpipe.boilerplate import dom
 from docpipe.document import Block, BlockKind, Document, RejectedInput, Removal, Source
 from docpipe.textnorm import normalise_text
 from parsers.encoding import decode, declared_html_charset
-from parsers.html_metadata import byline_authors, extract_json_ld, read_metadata
+from parsers.html_metadata import byline_authors, date_from_lines, extract_json_ld, json_ld_article_body, read_metadata
 
 PARSER_NAME = f"beautifulsoup4 {package_metadata.version('beautifulsoup4')} + lxml {package_metadata.version('lxml')}"
 
 # Never text: removed from the markup before parsing. JSON-LD is read out first.
 _PRUNE = re.compile(
-    r"<(script|style|svg|template|noscript|iframe|object|canvas|math)\b.*?</\1\s*>|<!--.*?-->",
+    r"<(script|style|svg|template|noscript|iframe|object|canvas|math)(?=[\s/>]).*?</\1\s*>|<!--.*?-->",
     re.I | re.S,
 )
 _TAG = re.compile(r"<[^>]*>")
+# Page furniture cut from the markup before parsing, by element name (a nested one of the
+# same name ends the cut early; what follows it is then left to the DOM rules). The name must
+# end where the tag's name ends: <footer-widget> is a custom element, not a footer.
+_FURNITURE = re.compile(r"<(nav|aside|footer|select)(?=[\s/>]).*?</\1\s*>", re.I | re.S)
+_FURNITURE_RULE = {"nav": "navigation", "aside": "sidebar", "footer": "footer", "select": "form"}
 _SKIP_TAGS = frozenset(
     "script style svg template noscript iframe object embed canvas math img picture video audio source track map area "
-    "input button select option textarea head title meta link base dialog".split()
+    "input head title meta link base".split()
 )
+# Controls and dialogs have text a reader never reads as the article's: recorded, then skipped.
+_CONTROL_TAGS = frozenset("button select option textarea dialog".split())
 _BLOCK_TAGS = frozenset(
     "p div section article main aside header footer nav ul ol dl li dd dt blockquote pre h1 h2 h3 h4 h5 h6 figure "
     "figcaption table thead tbody tfoot tr td th caption address center form fieldset details summary hr body".split()
@@ -50,7 +59,11 @@ _BLOCK_TAGS = frozenset(
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _LINE_BREAK = "\u2028"  # stands for <br> until whitespace is collapsed
 _SPACES = re.compile(r"[^\S\u2028]+")
+_BLANK_LINES = re.compile(r"\n{2,}")
 _COMMAS = re.compile(r"[,，、;]")
+_PEER_ARTICLE_CHARS = 400
+_DECLARED_MIN_CHARS = 40  # shorter blocks ("Read more") match any articleBody by chance
+_BYLINE_RULES = frozenset({"author-bio", "tags-list", "header"})
 _POSITIVE = frozenset("article articlebody body content entry main post story text blog hentry".split())
 _NEGATIVE = frozenset(
     "comment comments meta footer footnote sidebar widget share social related promo sponsor ad ads nav menu "
@@ -85,26 +98,27 @@ class _Walker:
     def flush(self, kind: BlockKind, level: int | None, tag: str) -> None:
         if not self.parts:
             return
-        raw = "".join(self.parts)
-        self.parts = []
+        raw = normalise_text("".join(self.parts))
+        self.parts.clear()  # in place: walk() holds a reference to this list
         links, self.link_chars = self.link_chars, 0
         if kind is BlockKind.CODE:
             text = "\n".join(line.rstrip() for line in raw.replace(_LINE_BREAK, "\n").strip("\n").split("\n"))
         else:
             text = "\n".join(line.strip() for line in _SPACES.sub(" ", raw).split(_LINE_BREAK))
-            text = re.sub(r"\n{2,}", "\n", text).strip()
+            text = _BLANK_LINES.sub("\n", text).strip()
         if text:
             self.blocks.append(_Raw(kind, text, level, tuple(self.chain), links, tag))
 
     def remove(self, text: str, rule: str) -> None:
         text = " ".join(text.split())
         if text:
-            self.doc.removed.append(Removal(rule=rule, text=text, kind="html"))
+            self.doc.removed.append(Removal(rule=rule, text=text, kind="dom"))
 
     def walk(self, element: Tag, kind: BlockKind, level: int | None, in_link: bool, in_article: bool, block_tag: str) -> None:
+        parts = self.parts
         for child in element.children:
             if type(child) is NavigableString:
-                self.parts.append(str(child))
+                parts.append(child)
                 if in_link:
                     self.link_chars += len(child.strip())
                 continue
@@ -113,8 +127,11 @@ class _Walker:
             name = child.name
             if name in _SKIP_TAGS:
                 continue
+            if name in _CONTROL_TAGS:
+                self.remove(child.get_text(" "), "form")
+                continue
             if name == "br":
-                self.parts.append(_LINE_BREAK)
+                parts.append(_LINE_BREAK)
                 continue
             attrs = child.attrs
             class_value = attrs.get("class") or "" if attrs else ""
@@ -153,7 +170,7 @@ class _Walker:
         "elementor-widget", a <header> around the whole page): it holds most of the page's
         text, or a long stretch of prose that is not links. Comment sections can outgrow
         the article, so they keep their rule unless their words also say content."""
-        if not self.rules or (rule.name == "comments" and not protected):
+        if rule.name == "comments" and not protected:
             return False
         length = _visible_chars(text)
         if length > (0.25 if protected else 0.5) * self.body_chars:
@@ -166,7 +183,7 @@ class _Walker:
     def _table(self, table: Tag) -> None:
         rows = []
         for row in table.find_all("tr"):
-            cells = [" ".join(c.get_text(" ").split()) for c in row.find_all(["td", "th"])]
+            cells = [" ".join(normalise_text(c.get_text(" ")).split()) for c in row.find_all(["td", "th"])]
             cells = [c for c in cells if c]
             if cells:
                 rows.append(" | ".join(cells))
@@ -215,8 +232,9 @@ def _class_weight(tag: Tag) -> int:
     return weight
 
 
-def _select(walker: _Walker) -> set[int]:
-    """Indexes of the blocks that make up the main content."""
+def _select(walker: _Walker, declared_body: str | None = None) -> set[int]:
+    """Indexes of the blocks that make up the main content. ``declared_body`` is the page's
+    JSON-LD articleBody: where its text lies in the page settles which element is the article."""
     blocks = walker.blocks
     scores: dict[int, float] = defaultdict(float)
     chars: dict[int, int] = defaultdict(int)
@@ -244,19 +262,25 @@ def _select(walker: _Walker) -> set[int]:
         density = links[element] / max(chars[element], 1)
         bonus = walker.semantic.get(element, 0) + _class_weight(tag)
         # Pages that stack several articles (infinite scroll) put the one asked for first.
-        position = 1.0 - 0.3 * first[element] / len(blocks)
-        final[element] = (score + bonus) * (1.0 - density) * position
+        earliness = 1.0 - 0.3 * first[element] / len(blocks)
+        final[element] = (score + bonus) * (1.0 - density) * earliness
     if not final:
         return set(range(len(blocks)))
     top = max(final, key=final.__getitem__)
     top_score = final[top]
-    top = _common_ancestor(walker, blocks, final, top)
+    declared = _declared_article(walker, blocks, declared_body) if declared_body else None
+    if declared is not None:
+        top = declared
+    else:
+        top = _first_of_stacked_articles(walker, blocks, first, chars, links, top)
+        top = _common_ancestor(walker, blocks, final, top)
+    top = _climb(walker, blocks, chars, top)
     # Widen to an enclosing article: its title and lead paragraphs often sit beside the body.
-    for element in reversed(blocks_chain_of(blocks, top)):
+    for element in reversed(_chain_of(blocks, top)):
         if element in walker.semantic and element != top and links[element] / max(chars[element], 1) < 0.3:
             top = element
             break
-    chain_of_top = blocks_chain_of(blocks, top)
+    chain_of_top = _chain_of(blocks, top)
     parent = chain_of_top[-2] if len(chain_of_top) >= 2 else None
     threshold = max(10.0, top_score * 0.2)
     selected: set[int] = set()
@@ -267,8 +291,8 @@ def _select(walker: _Walker) -> set[int]:
             continue
         if parent is None or parent not in chain:
             continue
-        position = chain.index(parent)
-        sibling = chain[position + 1] if position + 1 < len(chain) else None
+        at = chain.index(parent)
+        sibling = chain[at + 1] if at + 1 < len(chain) else None
         if sibling is not None and final.get(sibling, 0.0) >= threshold:
             selected.add(index)
             continue
@@ -279,18 +303,69 @@ def _select(walker: _Walker) -> set[int]:
     return selected
 
 
+def _declared_article(walker: _Walker, blocks: list[_Raw], declared_body: str) -> int | None:
+    """The innermost element holding every paragraph the JSON-LD articleBody also has, when
+    at least three of them are found; None when the markup and the declaration disagree."""
+    declared = " ".join(declared_body.split())
+    found = [b.chain for b in blocks if len(b.text) >= _DECLARED_MIN_CHARS and " ".join(b.text.split()) in declared]
+    if len(found) < 3:
+        return None
+    common = found[0]
+    for chain in found[1:]:
+        depth = 0
+        while depth < min(len(common), len(chain)) and common[depth] == chain[depth]:
+            depth += 1
+        common = common[:depth]
+    if not common or walker.tags[common[-1]].name == "body":
+        return None
+    return common[-1]
+
+
+def _climb(walker: _Walker, blocks: list[_Raw], chars: dict[int, int], top: int) -> int:
+    """An element that only wraps the best one adds nothing: go up through it, so that the
+    siblings considered next are those of the whole wrapper."""
+    chain = _chain_of(blocks, top)
+    position = len(chain) - 1
+    while position > 0 and chars[chain[position - 1]] == chars[top] and walker.tags[chain[position - 1]].name != "body":
+        position -= 1
+        top = chain[position]
+    return top
+
+
+def _first_of_stacked_articles(
+    walker: _Walker, blocks: list[_Raw], first: dict[int, int], chars: dict[int, int], links: dict[int, int], top: int
+) -> int:
+    """Pages that stack whole articles (infinite scroll) put the one asked for first: when the
+    best element lies in an <article> and an earlier <article> of comparable prose exists (or
+    of a few paragraphs and the same class: a peer in the stack), that earlier one is the page's article."""
+    chain = _chain_of(blocks, top)
+    own = next((e for e in reversed(chain) if walker.tags[e].name == "article"), None)
+    if own is None:
+        return top
+    for element in sorted(walker.semantic, key=lambda e: first.get(e, len(blocks))):
+        if first.get(element, len(blocks)) >= first[own]:
+            break
+        if walker.tags[element].name != "article" or element in chain:
+            continue
+        prose, own_prose = chars[element] - links[element], chars[own] - links[own]
+        peer = walker.tags[element].get("class") == walker.tags[own].get("class")
+        if (prose >= _PEER_ARTICLE_CHARS if peer else prose >= 0.5 * own_prose) and own not in _chain_of(blocks, element):
+            return element
+    return top
+
+
 def _common_ancestor(walker: _Walker, blocks: list[_Raw], final: dict[int, float], top: int) -> int:
     """Readability's rule: when other near-best candidates share an ancestor with the best
     one, the article is that ancestor (a body split into several sections or columns).
     Candidates in another <article> are other stories, not more of this one."""
     ranked = sorted(final, key=final.__getitem__, reverse=True)[1:6]
-    top_chain = blocks_chain_of(blocks, top)
+    top_chain = _chain_of(blocks, top)
     top_article = next((e for e in reversed(top_chain) if e in walker.semantic), None)
     alternatives = []
     for candidate in ranked:
         if final[candidate] < 0.75 * final[top]:
             break
-        chain = blocks_chain_of(blocks, candidate)
+        chain = _chain_of(blocks, candidate)
         if candidate in top_chain or top in chain:
             continue
         article = next((e for e in reversed(chain) if e in walker.semantic), None)
@@ -307,7 +382,7 @@ def _common_ancestor(walker: _Walker, blocks: list[_Raw], final: dict[int, float
     return top
 
 
-def blocks_chain_of(blocks: list[_Raw], element: int) -> tuple[int, ...]:
+def _chain_of(blocks: list[_Raw], element: int) -> tuple[int, ...]:
     """The chain from the outermost element down to ``element``, from any block inside it."""
     for block in blocks:
         if element in block.chain:
@@ -333,6 +408,14 @@ def _link_block(block: _Raw) -> bool:
     return block.kind is not BlockKind.TABLE and block.link_chars > 0.6 * len(block.text)
 
 
+def _cut(match: re.Match[str], doc: Document) -> str:
+    """Record a piece of furniture cut from the markup; it leaves a space behind."""
+    text = " ".join(unescape(_TAG.sub(" ", match.group(0))).split())
+    if text:
+        doc.removed.append(Removal(rule=_FURNITURE_RULE[match.group(1).lower()], text=text, kind="dom"))
+    return " "
+
+
 def _visible_chars(text: str) -> int:
     """Characters that are not white space: markup indentation says nothing about content."""
     return len("".join(text.split()))
@@ -352,28 +435,32 @@ def parse_html(data: bytes, source: Source) -> Document:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)  # XHTML served as HTML reads fine
         # Class values stay strings: the rules split them their own way, and faster.
-        text = _PRUNE.sub(" ", text)
+        raw_text = text
+        text = _FURNITURE.sub(lambda match: _cut(match, doc), _PRUNE.sub(" ", text))
         soup = BeautifulSoup(text, "lxml", multi_valued_attributes=None)
-    read_metadata(soup, json_ld, doc)
+    read_metadata(soup, raw_text, json_ld, doc)
     body = soup.body or soup
     body_chars = _visible_chars(_TAG.sub("", text))
+    cut = len(doc.removed)
     walker = _walk(doc, body, body_chars, rules=True)
     if sum(len(b.text) for b in walker.blocks) < 0.05 * body_chars:
         # The rules took nearly everything: a page built from wrappers they misread.
-        doc.removed.clear()
+        del doc.removed[cut:]
         walker = _walk(doc, body, body_chars, rules=False)
     if not walker.blocks:
         raise RejectedInput("no_text", "the page has no visible text")
+    # Bylines and "Posted on" lines, removed or not, name what the markup may not.
+    lines = [r.text for r in doc.removed if r.rule in _BYLINE_RULES and len(r.text) < 120]
+    lines += [b.text for b in walker.blocks[:30] if len(b.text) < 120]
     if not doc.metadata.authors:
-        bylines = [r.text for r in doc.removed if r.rule == "author-bio" and len(r.text) < 120]
-        doc.metadata.authors = byline_authors(bylines + [b.text for b in walker.blocks[:30] if len(b.text) < 120])
-    selected = _select(walker)
+        doc.metadata.authors = byline_authors(lines, [r.text for r in doc.removed if r.rule == "author-bio" and len(r.text) < 60])
+    doc.metadata.published_date = date_from_lines(lines, doc.metadata.published_date)
+    selected = _select(walker, json_ld_article_body(json_ld))
     for index, raw in enumerate(walker.blocks):
-        text_ = normalise_text(raw.text)
         if index in selected and _link_block(raw):
-            doc.removed.append(Removal(rule="link-block", text=text_, kind=raw.kind.value))
+            doc.removed.append(Removal(rule="link-block", text=raw.text, kind=raw.kind.value))
         elif index in selected:
-            doc.blocks.append(Block(raw.kind, text_, level=raw.level, attrs={"tag": raw.tag}))
+            doc.blocks.append(Block(raw.kind, raw.text, level=raw.level, attrs={"tag": raw.tag}))
         else:
-            doc.removed.append(Removal(rule="outside-main-content", text=text_, kind=raw.kind.value))
+            doc.removed.append(Removal(rule="outside-main-content", text=raw.text, kind=raw.kind.value))
     return doc

@@ -1,31 +1,47 @@
 """Page metadata: title, authors, dates, site, canonical URL and description, from head, JSON-LD and body.
 
 Sources, most trusted first for each field: OpenGraph/article meta, JSON-LD, Dublin Core
-and other meta names, then the markup (<title>, <h1>, rel=author, <time>, byline text,
-a date in the URL). Dates stay strings; ``docpipe.metadata.finalize_metadata`` normalises them.
+and other meta names, then the markup (<title> cut to the <h1> or without the site's name,
+rel=author / itemprop=author / a link to an author page, <time datetime>, a date in the URL).
+``parsers/html.py`` then fills the gaps from byline lines ("By ...", "Posted on ...") with
+``byline_authors`` and ``date_from_lines``. Dates stay strings;
+``docpipe.metadata.finalize_metadata`` normalises them.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
 from docpipe.document import Document
+from docpipe.metadata import normalise_date
 
 _JSON_LD = re.compile(r"<script[^>]+application/ld\+json[^>]*>(.*?)</script\s*>", re.I | re.S)
 _JSON_LD_TYPES_ARTICLE = re.compile(r"Article|BlogPosting|NewsArticle|Report|WebPage|Posting|Review", re.I)
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»]\s+")
 _BYLINE = re.compile(
-    r"^\s*(?:by|written by|posted by|por|escrito por|par|écrit par|von|autor(?:in)?:?|author:?|auteur\s*:?)\s+"
-    r"([A-ZÀ-Þ][\w'’.\-]+(?:\s+(?:[A-ZÀ-Þ][\w'’.\-]+|de|del|la|van|von|der|da|dos|y|and|et|und|&)){0,5})",
-    re.U,
+    r"^\s*(?i:by|written by|posted by|por|escrito por|par|écrit par|von|autor(?:in)?|author|auteur)\s*:?\s+"
+    r"([A-ZÀ-Þ][\w'’.\-]+(?:\s+(?:[A-ZÀ-Þ][\w'’.\-]+|de|del|la|le|van|von|der|da|dos|y)){0,5})"
 )
+# A byline element holding only a name: two to five words, each capitalised or a particle.
+_NAME_ONLY = re.compile(r"^[A-ZÀ-Þ][\w'’.\-]+(?:\s+(?:[A-ZÀ-Þ][\w'’.\-]+|de|del|la|le|van|von|der|da|dos|y)){1,4}$")
+_AUTHOR_MARKUP = re.compile(
+    r"""<(?:a|span|div|p)\b[^>]*\b(?:rel=["']?author\b|itemprop=["']?author\b)[^>]*>(.{1,300}?)</(?:a|span|div|p)\s*>""", re.I | re.S
+)
+_TIME = re.compile(r"""<time\b[^>]*\bdatetime\s*=\s*["']([^"']{4,40})["']""", re.I)
+_TAGS = re.compile(r"<[^>]*>")
+_DOMAIN = re.compile(r"www\.|\.(?:com|net|org|cl|de|fr|es|ar|mx|co|uk|pe|ni)\b|%")
+_AUTHOR_PAGE_LINK = re.compile(r"""<a\b[^>]*\bhref=["'][^"']*/(?:author|autor|auteur|autore|autorin|redaktion/autor)/[^"']+["'][^>]*>\s*([^<]{2,60}?)\s*</a>""", re.I)
+_NOT_A_NAME = re.compile(r"\d|[→»›@]|^(?:null|none|admin|por|by|von|par)$|\b(?:articles?|artikel|archiv\w*|posts?|theme\w*)\b")
+_POSTS_BY = re.compile(r"^(?:view all posts by|all posts by|posts by|more by|más de|plus de)\s+", re.I)
+_TRAILING_PARTICLE = re.compile(r"(?:\s+(?:de|del|la|le|van|von|der|da|dos|y))+$")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})(?:[/-](\d{1,2}))?/")
 
-_META_TITLE = ("og:title", "twitter:title", "dc.title", "dcterms.title", "title")
+_META_TITLE = ("og:title", "twitter:title", "dc.title", "dcterms.title", "citation_title")
 _META_AUTHOR = ("author", "article:author", "dc.creator", "dcterms.creator", "byl", "sailthru.author", "parsely-author", "citation_author")
 _META_PUBLISHED = (
     "article:published_time", "og:published_time", "datepublished", "dcterms.date", "dcterms.issued", "dc.date",
@@ -104,49 +120,77 @@ def _first(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
     return None
 
 
-def _strip_site(title: str, site: str | None) -> str:
-    """"Article title | Site name" -> "Article title": the longest part, or the part that is not the site."""
-    parts = _TITLE_SEPARATORS.split(title)
+def _strip_site(title: str, site: str | None, heading: str | None, guess: bool) -> str:
+    """"Article title | Site name" -> "Article title". The page's <h1> names the part to keep
+    when it is one of them; else the parts that are not the site's name; else a <title>
+    (``guess``) keeps its longest part, and an og:title stays whole (its dashes may be the
+    headline's own)."""
+    parts = [p.strip() for p in _TITLE_SEPARATORS.split(title)]
     if len(parts) == 1:
         return title.strip()
+    if heading and len(heading) >= 10 and heading in title:
+        return heading
     if site:
-        rest = [p for p in parts if p.strip().lower() != site.strip().lower()]
+        folded = site.strip().lower()
+        rest = [p for p in parts if p.lower() not in folded and folded not in p.lower()]
         if rest and len(rest) < len(parts):
-            return " - ".join(rest).strip() if len(rest) > 1 else rest[0].strip()
-    return max(parts, key=len).strip()
+            start, end = title.find(rest[0]), title.rfind(rest[-1]) + len(rest[-1])
+            return title[start:end].strip()
+    return max(parts, key=len) if guess else title.strip()
 
 
-def _marked_authors(soup: BeautifulSoup) -> list[str]:
-    """An author named by rel=author or itemprop=author markup."""
-    for element in soup.find_all(_marks_author, limit=3):
-        name = element.find(attrs={"itemprop": "name"})
-        text = (name or element).get_text(" ", strip=True)
-        if 2 < len(text) < 60:
-            return [text]
+def _is_person(name: str, site: str | None) -> bool:
+    """A byline that names the site or a domain ("Cooperativa.cl", "Deutsche Welle (www.dw.com)"),
+    or a link label ("257 Artikel", "Archiv anzeigen →", "null"), is not an author."""
+    folded = name.lower()
+    if site and (site.lower() in folded or folded in site.lower()):
+        return False
+    return not (_DOMAIN.search(folded) or folded.startswith("http") or _NOT_A_NAME.search(folded))
+
+
+def _marked_authors(html: str) -> list[str]:
+    """An author named by rel=author or itemprop=author markup (read from the markup
+    itself: the element often sits in a footer that is cut before parsing)."""
+    for pattern in (_AUTHOR_MARKUP, _AUTHOR_PAGE_LINK):
+        for match in pattern.finditer(html):
+            text = _POSTS_BY.sub("", " ".join(unescape(_TAGS.sub(" ", match.group(1))).split()))
+            if 2 < len(text) < 60:
+                return [text]
     return []
 
 
-def _marks_author(tag: Tag) -> bool:
-    return tag.get("itemprop") == "author" or "author" in (tag.get("rel") or "").split()
+def date_from_lines(texts: list[str], known: str | None) -> str | None:
+    """A full date (day precision) from short lines near the article (bylines, "Posted on ..."),
+    for a page whose markup gives none, or only the year and month of its URL."""
+    if known and len(normalise_date(known) or "") >= 10:
+        return known
+    prefix = normalise_date(known) if known else None
+    for text in texts:
+        found = normalise_date(text)
+        if found and len(found) == 10 and (prefix is None or found.startswith(prefix)):
+            return found
+    return known
 
 
-def byline_authors(texts: list[str]) -> list[str]:
-    """The name in the first byline ("By Jane Doe", "Por ...", "Par ...", "Von ...") among ``texts``."""
+def byline_authors(texts: list[str], names: list[str] = ()) -> list[str]:
+    """The name in the first byline ("By Jane Doe", "Por ...", "Par ...", "Von: ...") among
+    ``texts``, else the first of ``names`` (texts of byline elements) that is only a name."""
     for text in texts:
         match = _BYLINE.match(text)
         if match:
-            return [match.group(1).strip()]
-    return []
+            return [_TRAILING_PARTICLE.sub("", match.group(1).strip())]
+    return [name for name in names if _NAME_ONLY.match(name)][:1]
 
 
-def read_metadata(soup: BeautifulSoup, json_ld: list[dict[str, Any]], doc: Document) -> None:
-    """Fill ``doc.metadata`` and ``doc.raw_metadata`` from the parsed page (before boilerplate goes)."""
+def read_metadata(soup: BeautifulSoup, html: str, json_ld: list[dict[str, Any]], doc: Document) -> None:
+    """Fill ``doc.metadata`` and ``doc.raw_metadata`` from the parsed page and, for what may sit
+    in markup cut before parsing (a footer's <time>, an author link), from the markup ``html``."""
     head = soup.head or soup
     meta = _meta_map(soup)
     article = _article_object(json_ld)
-    html = soup.find("html")
-    if isinstance(html, Tag) and html.get("lang"):
-        doc.raw_metadata["html_lang"] = html["lang"].strip()
+    root = soup.find("html")
+    if isinstance(root, Tag) and root.get("lang"):
+        doc.raw_metadata["html_lang"] = root["lang"].strip()
     doc.raw_metadata["meta"] = meta
     if json_ld:
         doc.raw_metadata["json_ld_types"] = [str(o.get("@type")) for o in json_ld]
@@ -154,24 +198,25 @@ def read_metadata(soup: BeautifulSoup, json_ld: list[dict[str, Any]], doc: Docum
     site = _first(meta, _META_SITE) or next(iter(_names(article.get("publisher"))), None)
     title_tag = head.find("title")
     h1 = soup.find("h1")
-    title = _first(meta, _META_TITLE[:2]) or (article.get("headline") if isinstance(article.get("headline"), str) else None)
-    if not title and title_tag and title_tag.get_text(strip=True):
-        title = _strip_site(title_tag.get_text(" ", strip=True), site)
-    if not title and h1:
-        title = h1.get_text(" ", strip=True)
-    if title and site:
-        title = _strip_site(title, site)
+    heading = " ".join(h1.get_text(" ").split()) if h1 else None
+    title = _first(meta, _META_TITLE) or (article.get("headline") if isinstance(article.get("headline"), str) else None)
+    if title:
+        title = _strip_site(title, site, heading, guess=False)
+    elif title_tag and title_tag.get_text(strip=True):
+        title = _strip_site(title_tag.get_text(" ", strip=True), site, heading, guess=True)
+    else:
+        title = heading
 
-    authors = [a for a in (_first(meta, _META_AUTHOR),) if a and not a.startswith("http")]
-    if not authors:
-        authors = _names(article.get("author"))
-    if not authors:
-        authors = _marked_authors(soup)
+    authors: list[str] = []
+    for source in (lambda: [_first(meta, _META_AUTHOR) or ""], lambda: _names(article.get("author")), lambda: _marked_authors(html)):
+        authors = [a for a in source() if a and _is_person(a, site)]
+        if authors:
+            break
 
     published = _first(meta, _META_PUBLISHED) or article.get("datePublished") or article.get("dateCreated")
     if not published:
-        time = soup.find("time", attrs={"datetime": True})
-        published = time["datetime"] if time else None
+        time = _TIME.search(html)
+        published = time.group(1) if time else None
     canonical = head.find("link", rel="canonical")
     url = (canonical.get("href") if canonical else None) or meta.get("og:url")
     if not published and url:

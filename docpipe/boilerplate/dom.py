@@ -5,7 +5,12 @@ that matches names the removal recorded in ``Document.removed``. Rules are gener
 (element names, ARIA roles, the words sites use in class and id attributes), never a site.
 
 Class and id values are split into words on spaces, dashes, underscores and camelCase, so
-``comment-list``, ``commentList`` and ``comments_area`` all read as containing "comment".
+``comment-list``, ``commentList`` and ``comment_area`` all carry the word "comment"; the
+words come in the languages sites are written in ("comentarios", "relacionados", "pie").
+
+A match is only a candidate: ``parsers/html.py`` keeps an element that holds most of the
+page or a long stretch of non-link prose (``DomRule.max_prose``), since layout wrappers
+often carry rule words ("has-sidebar", "elementor-widget").
 """
 
 from __future__ import annotations
@@ -45,17 +50,19 @@ def _rule(name: str, tags: str = "", roles: str = "", words: str = "", phrases: 
     )
 
 
-# Order matters: the first match names the removal.
+# Order matters: the first match names the removal. Words that also name content stay out
+# ("discussion" is a section of a paper, German "Kommentar" an opinion column, "alert" a callout).
 RULES: tuple[DomRule, ...] = (
-    _rule("comments", words="comment comments commentlist commentary-list disqus respond replies reply discussion discussions livefyre fb-comments "
-          "comentario comentarios commentaire commentaires kommentar kommentare comentarios-lista",
+    _rule("comments", words="comment comments commentlist commentary-list disqus respond replies reply livefyre fb-comments "
+          "comentario comentarios commentaire commentaires kommentare comentarios-lista",
           phrases="comment form, leave reply, post comment, dsq thread"),
     _rule("share-bar", words="share shares sharing sharer sharethis addthis addtoany a2a shariff sociable social socials socialbar socialmedia "
           "compartir partage partager teilen redes-sociales",
           phrases="social links, share buttons, share tools"),
     _rule("cookie-banner", words="cookie cookies consent gdpr cmp cookiebar cookienotice"),
     _rule("paywall", words="paywall regwall piano meter metered subscriber-only"),
-    _rule("archive-banner", words="banner announcement notice alert archived", phrases="archive banner, archive notice"),
+    _rule("archive-banner", words="archived", phrases="archive banner, archive notice, archive message"),
+    _rule("notice-banner", words="banner announcement notice topbar"),
     _rule("newsletter", words="newsletter newsletters subscribe subscription signup mailchimp mc4wp optin boletin suscripcion infolettre abonnement",
           phrases="sign up"),
     _rule("related", words="related recommended recommendations outbrain taboola yarpp trending popular mostread most-read more-stories "
@@ -74,16 +81,16 @@ RULES: tuple[DomRule, ...] = (
     _rule("navigation", tags="nav menu", roles="navigation menubar menu search", words="nav navbar navigation menu menus submenu skip skiplink pagination pager topnav navegacion",
           phrases="skip link"),
     _rule("header", tags="header", roles="banner", words="masthead cabecera encabezado entete kopfzeile", phrases="site header, page header, top bar, en tete",
-          outside_article_only=True, max_prose=400),
+          outside_article_only=True, max_prose=150),
     _rule("footer", tags="footer", roles="contentinfo", words="footer colophon pagedetails pie piedepagina fusszeile",
           phrases="page details, date modified, site footer, pied de page, pie de pagina"),
     _rule("form", tags="form"),
-    _rule("sidebar", tags="aside", roles="complementary", words="sidebar widget widgets rail sidebox lateral seitenleiste", phrases="side bar, barra lateral"),
+    _rule("sidebar", tags="aside", roles="complementary", words="sidebar widget widgets rail sidebox factbox lateral seitenleiste", phrases="side bar, barra lateral"),
     _rule("tags-list", words="tags tagcloud categories keywords taglist etiquetas", phrases="tag list, post tags, entry meta, post meta, entry footer"),
 )
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-HIDDEN_CLASSES = frozenset("hidden hide sr-only visually-hidden screen-reader-text screenreader offscreen".split())
+HIDDEN_CLASSES = frozenset("hidden hide d-none sr-only visually-hidden screen-reader-text screenreader offscreen".split())
 _WORD_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 # Phrases are matched on the words joined by single spaces, padded with one at each end.
 _PHRASES = {rule.name: re.compile("|".join(f" {re.escape(p)} " for p in rule.phrases)) for rule in RULES if rule.phrases}

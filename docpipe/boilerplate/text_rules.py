@@ -3,10 +3,13 @@
 HTML pages lose most of their furniture on the DOM (``dom.py``); these rules catch what
 survives there and what plain-text and PDF sources carry with no markup at all: photo
 credits and captions, generated "spam" author bios, comment-system lines and comment
-policies, share and newsletter prompts, "N comments", "Read more" teasers, breadcrumb
-trails, archive banners, page-modified lines. Each rule is a name and a test on one
-block's text; rules only take short blocks (long prose is never boilerplate here), except
-the photo credit, which is cut from the end of a longer caption-like paragraph.
+policies, share, follow, app and newsletter prompts, support and paywall appeals, cookie
+and copyright lines, bylines, date-only lines, "N comments", "Read more" teasers, related
+headings, breadcrumb trails, archive banners, page-modified lines. Each rule is a name and
+a test on one block's text, in English, Spanish, French and German (some Portuguese and
+Polish); rules only take short blocks (long prose is never boilerplate here), except the
+photo credit, which is cut from the end of a longer paragraph. A comments-policy heading
+takes the short paragraphs under it. Tables, code, notes and references are never taken.
 """
 
 from __future__ import annotations
@@ -26,9 +29,10 @@ _CREDIT = (
     r"|(?:Photo|Photograph|Image|Picture|Foto|Fotografía|Imagen|Crédit photo|Crédit|Bild|Credit)s?\s*(?:credit)?\s*:\s*[^.\n]{2,80}"
     r"|\((?:Photo|Foto|Image|Bild|Crédit|Credit|Source)[^)]{0,80}\)"
 )
-_CREDIT_AT_END = re.compile(r"(?:^|[.!?”\"]\s+|\s)(?:" + _CREDIT + r")\s*\.?$", re.I)
+_CREDIT_AT_END = re.compile(r"(?:^|\s)(?P<credit>" + _CREDIT + r")\s*\.?$", re.I)
 _CREDIT_ALONE = re.compile(r"^(?:" + _CREDIT + r")\s*\.?$", re.I)
 _CAPTION_MAX = 400  # a block this short that ends in a photo credit is the caption itself
+_CREDIT_TAIL = 160  # a credit is looked for in a block's last characters only: searching all is slow
 
 # "Entrepreneur. Internet fanatic. Certified zombie scholar." — generated bios: many tiny
 # sentences, each a persona noun phrase.
@@ -55,6 +59,7 @@ _COMMENT_COUNT = re.compile(
 )
 _COMMENT_POLICY_HEADING = re.compile(r"^(?:comments? policy|comment(?:ing)? guidelines|community guidelines|política de comentarios|normes? de commentaires|politique de commentaires|kommentarrichtlinien|netiquette)\b", re.I)
 _COMMENT_POLICY_LINE = re.compile(
+    r"\bis not responsible for the (?:opinions|content|views|comments)\b|"
     r"comments? (?:displayed|posted|published)\b.{0,80}\b(?:not|do not) (?:the|necessarily)|report abuse|flag\W+to report|"
     r"personal attacks.{0,80}not (?:be )?permitted|(?:offensive|abusive) language.{0,60}(?:not permitted|will be removed|prohibited)|"
     r"comments? (?:are|will be) moderated|los comentarios (?:están|son) moderados|les commentaires sont modérés",
@@ -66,9 +71,10 @@ _SHARE = re.compile(
     re.I,
 )
 _SHARE_PROMPT = re.compile(r"(?:useful|helpful|útil|utile|hilfreich)\s*\?\s*(?:share|compártalo|compártelo|partagez|teilen)", re.I)
+_SHARE_START = re.compile(r"^(?:share|partager|partagez|compartir|compártelo|compártalo|teilen|condividi|compartilhe)\b", re.I)
 _NETWORKS = re.compile(r"\b(?:facebook|twitter|linkedin|whatsapp|pinterest|reddit|telegram|menéame|email|e-mail|print|imprimir|imprimer|drucken|correo|courriel|x)\b", re.I)
 _NEWSLETTER = re.compile(
-    r"\b(?:sign up|subscribe|suscríbete|suscribirse|suscríbase|abonnez-vous|inscrivez-vous|recevez nos|abonnieren|melden sie sich)\b.{0,80}"
+    r"\b(?:sign(?:ing)? up|subscrib(?:e|ing)|suscríbete|suscribirse|suscríbase|abonnez-vous|inscrivez-vous|recevez nos|abonnieren|melden sie sich)\b.{0,80}"
     r"\b(?:newsletter|bolet[ií]n|infolettre|inbox|boîte de réception|bandeja|e-?mail|courriel|correo)"
     r"|^(?:newsletter|bolet[ií]n|infolettre)\b.{0,60}$|\bin your inbox\b|dans votre boîte de réception|en su bandeja de entrada",
     re.I,
@@ -83,15 +89,15 @@ _READ_MORE = re.compile(
 _RELATED = re.compile(
     r"^(?:related(?: articles| posts| stories| content| news| topics)?|you (?:may|might) also like|recommended(?: for you)?|most (?:read|popular|viewed)|more (?:stories|from|on)\b.{0,40}|"
     r"latest(?: news)?|tags|topics|keywords|"
-    r"(?:artículos|notas|noticias|temas|contenidos?) relacionad[oa]s?|veja também|leia também|auch interessant|(?:articles|les) plus lus|(?:audios|vidéos|articles) .{0,20}sur le sujet|"
+    r"(?:artículos|notas|noticias|temas|contenidos?) relacionad[oa]s?|veja também|leia também|auch interessant|(?:articles )?(?:les )?plus lus|(?:audios|vidéos|articles) .{0,20}sur le sujet|"
     r"(?:vorschau auf den )?nächste[nr]? (?:artikel|beitrag)|(?:next|previous) (?:article|post|story)|(?:artículo|nota) (?:siguiente|anterior)|article (?:suivant|précédent)|temas|etiquetas|te puede interesar|le puede interesar|lo más leído|lo último|más sobre\b.{0,40}|"
     r"video recomendado|contexto de la noticia|valora esta noticia|"
     r"à découvrir|en savoir plus|vos réactions|mots-clés|sur le même thème|"
     r"articles? (?:connexes|similaires)|à lire également|les plus lus|sur le même sujet|"
-    r"das könnte sie auch interessieren|das könnte dich auch interessieren|verwandte artikel|meistgelesen)\s*:?$",
+    r"ähnliche (?:beiträge|artikel)|das könnte sie auch interessieren|das könnte dich auch interessieren|verwandte artikel|meistgelesen|mehr (?:aus|zum|von) (?:dem|der|diesem) .{1,40})\s*:?$",
     re.I,
 )
-_TOOLS = re.compile(r"^(?:print(?: this (?:page|article))?|email(?: this (?:page|article))?|imprimir|imprimer|drucken|text size|font size|tamaño de (?:letra|texto)|taille du texte|schriftgröße|a\s*a\s*a|[-–]?\s*advertisement\s*[-–]?|publicidad|publicité|anzeige|werbung)\s*:?$", re.I)
+_TOOLS = re.compile(r"^(?:(?:permalink|permalien|enlace permanente|link permanente)\b.{0,80}|print(?: this (?:page|article))?|email(?: this (?:page|article))?|imprimir|imprimer|drucken|text size|font size|tamaño de (?:letra|texto)|taille du texte|schriftgröße|a\s*a\s*a|[-–]?\s*advertisement\s*[-–]?|publicidad|publicité|anzeige|werbung)\s*:?$", re.I)
 _BREADCRUMB = re.compile(r"^[^.!?]{1,40}(?:\s(?:»|›|>|/|→)\s[^.!?]{1,60}){2,}$")
 _ARCHIVE_BANNER = re.compile(
     r"^welcome to the\b.{0,60}\barchives?\b|\bis no longer in operation\b|\bthis (?:web)?site (?:is|documents)\b.{0,40}\b(?:archive|no longer)|"
@@ -99,8 +105,8 @@ _ARCHIVE_BANNER = re.compile(
     re.I,
 )
 _FOLLOW = re.compile(
-    r"^(?:follow us|follow (?:the|our) [\w .]{1,40} on (?:twitter|facebook|instagram|linkedin)|síguenos|siguenos|suivez-nous|folgen sie uns|nos siga)\b.{0,160}$"
-    r"|\b(?:canal|channel|chaîne|kanal) de (?:telegram|youtube|whatsapp)\b.{0,60}$|\b(?:our|nuestro|notre|unser(?:em)?) (?:canal|channel|chaîne|kanal)\b.{0,20}(?:telegram|youtube|whatsapp)",
+    r"^(?:follow us|follow (?:the|our) [\w .]{1,40} on (?:twitter|facebook|instagram|linkedin)|síguenos|siguenos|suivez-nous|folgen sie uns|nos siga)\b.{0,250}$"
+    r"|\b(?:canal|channel|chaîne|kanal) de (?:telegram|youtube|whatsapp)\b.{0,120}$|\b(?:our|nuestro|notre|unser(?:em)?) (?:canal|channel|chaîne|kanal)\b.{0,20}(?:telegram|youtube|whatsapp)",
     re.I,
 )
 _SUPPORT = re.compile(
@@ -132,8 +138,12 @@ _DATE_LABEL = re.compile(
     r"veröffentlicht(?: am)?|aktualisiert(?: am)?|publiziert(?: am)?|stand|opublikowano|aktualizacja|publicada|atualizado)?\s*(?:on|el|le|am)?\s*:?\s*",
     re.I,
 )
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
 _DATE_WORDS = re.compile(r"^[\w.,:/|+\- ]{4,60}$")
+_APP_PROMPT = re.compile(r"\bdownload (?:the|our) .{0,40}\bapps?\b|\bdescarga (?:la|nuestra) app\b|\btéléchargez (?:l'|notre )app|\blade (?:dir )?(?:die|unsere) app\b", re.I)
+_CITATION = re.compile(r"^(?:suggested citation|cite (?:this|as)|how to cite|zitiervorschlag|zitierweise|citer cet article|pour citer cet article|cómo citar|citar como)\b", re.I)
 _MODIFIED = re.compile(r"^(?:date modified|last (?:updated|modified)|page (?:last )?(?:updated|modified)|date de modification|dernière mise à jour|fecha de modificación|última actualización|zuletzt (?:aktualisiert|geändert)|stand)\s*:?\s*[\d\w ,./-]{0,40}$", re.I)
+_REPORT_ERRORS = re.compile(r"\b(?:reportar errores|report (?:an? )?(?:errors?|mistakes?|typos?)|signaler une erreur|fehler melden)\b", re.I)
 _FEEDBACK = re.compile(r"^(?:report a problem(?: on this page)?|was this page (?:useful|helpful)\??|did you find what you were looking for\??|¿(?:le|te) (?:ha )?resultado útil\??|cette page (?:vous )?a-t-elle été utile\??|signaler un problème(?: sur cette page)?)\s*$", re.I)
 _BYLINE = re.compile(
     r"^(?i:by|written by|posted by|por|escrito por|par|écrit par|von|text:|texto:|texte :)\s+"
@@ -142,10 +152,20 @@ _BYLINE = re.compile(
 _BARE_NUMBER = re.compile(r"^[\d.,\s]+$")
 
 
+def _credit_at_end(text: str) -> re.Match[str] | None:
+    return _CREDIT_AT_END.search(text[-_CREDIT_TAIL:])
+
+
 def _date_line(text: str) -> bool:
-    """A line that is only a date or time, with at most a label ("Updated: 11.04.2020, 10:27")."""
+    """A line that is only a date or time, with at most a label ("Updated: 11.04.2020, 10:27"):
+    besides digits, no more than three words (a month, a weekday, "at")."""
     rest = _DATE_LABEL.sub("", text.strip(" |·•"), count=1)
-    return bool(_DATE_WORDS.match(rest)) and len(rest.split()) <= 8 and normalise_date(rest) is not None and not rest.rstrip().endswith(".")
+    return (
+        bool(_DATE_WORDS.match(rest))
+        and len(_LETTERS.findall(rest)) <= 3
+        and normalise_date(rest) is not None
+        and not rest.rstrip().endswith(".")
+    )
 
 
 def _spam_bio(text: str) -> bool:
@@ -161,6 +181,8 @@ def _share_line(text: str) -> bool:
     if _SHARE.match(text) or _SHARE_PROMPT.search(text):
         return True
     words = text.split()
+    if _SHARE_START.match(text) and len(words) <= 12 and _NETWORKS.search(text):
+        return True
     return 1 <= len(words) <= 10 and len(_NETWORKS.findall(text)) >= max(2, len(words) - 2)
 
 
@@ -169,34 +191,40 @@ class TextRule:
     name: str
     test: Callable[[str], bool]
     max_chars: int = _SHORT
+    headings: bool = True  # False: a heading is never this rule's (a headline may be "... in 2019")
+    # Lower-case strings one of which the text must contain for ``test`` to run: substring
+    # checks are far cheaper than the searches behind them, and most blocks have none.
+    hints: tuple[str, ...] = ()
 
 
 RULES: tuple[TextRule, ...] = (
-    TextRule("comment-system", lambda t: bool(_COMMENT_SYSTEM.search(t))),
+    TextRule("comment-system", lambda t: bool(_COMMENT_SYSTEM.search(t)), hints=("comment", "disqus", "addthis", "sharethis")),
     TextRule("comment-count", lambda t: bool(_COMMENT_COUNT.match(t))),
-    TextRule("comment-policy", lambda t: bool(_COMMENT_POLICY_HEADING.match(t) or _COMMENT_POLICY_LINE.search(t)), max_chars=400),
+    TextRule("comment-policy", lambda t: bool(_COMMENT_POLICY_HEADING.match(t) or _COMMENT_POLICY_LINE.search(t)), max_chars=400, hints=("comment", "comentario", "kommentar", "guidelines", "netiquette", "responsible", "abuse", "flag", "attack", "language")),
     TextRule("spam-bio", _spam_bio, max_chars=300),
-    TextRule("photo-credit", lambda t: bool(_CREDIT_ALONE.match(t) or _CREDIT_AT_END.search(t)), max_chars=_CAPTION_MAX),
+    TextRule("photo-credit", lambda t: bool(_CREDIT_ALONE.match(t) or _credit_at_end(t)), max_chars=_CAPTION_MAX),
     TextRule("share-bar", _share_line),
-    TextRule("newsletter", lambda t: bool(_NEWSLETTER.search(t))),
-    TextRule("follow-us", lambda t: bool(_FOLLOW.match(t))),
-    TextRule("support-prompt", lambda t: bool(_SUPPORT.search(t)), max_chars=400),
-    TextRule("paywall", lambda t: bool(_PAYWALL.search(t)), max_chars=400),
-    TextRule("comment-login", lambda t: bool(_COMMENT_LOGIN.search(t)), max_chars=300),
-    TextRule("cookie-banner", lambda t: bool(_COOKIES.search(t)), max_chars=500),
-    TextRule("copyright", lambda t: bool(_COPYRIGHT.search(t)), max_chars=300),
-    TextRule("disclosure", lambda t: bool(_DISCLOSURE.search(t)), max_chars=300),
+    TextRule("newsletter", lambda t: bool(_NEWSLETTER.search(t)), hints=("newsletter", "bolet", "infolettre", "inbox", "boîte de réception", "bandeja", "mail", "courriel", "correo")),
+    TextRule("follow-us", lambda t: bool(_FOLLOW.search(t)), max_chars=300, hints=("follow", "síguenos", "siguenos", "suivez", "folgen", "siga", "telegram", "youtube", "whatsapp")),
+    TextRule("support-prompt", lambda t: bool(_SUPPORT.search(t)), max_chars=400, hints=("support", "help us", "donat", "member", "subscriber", "patron", "hazte", "apóyanos", "únete", "soutenez", "don", "unterstützen", "spenden")),
+    TextRule("paywall", lambda t: bool(_PAYWALL.search(t)), max_chars=400, hints=("full story", "full article", "subscriber", "accéder", "lire la suite", "abonnés", "seguir leyendo", "exclusivo", "weiterlesen", "abonnenten")),
+    TextRule("comment-login", lambda t: bool(_COMMENT_LOGIN.search(t)), max_chars=300, hints=("comment", "comentar", "kommentar")),
+    TextRule("cookie-banner", lambda t: bool(_COOKIES.search(t)), max_chars=500, hints=("cookie",)),
+    TextRule("copyright", lambda t: bool(_COPYRIGHT.search(t)), max_chars=300, hints=("©", "(c)", "copyright", "rights reserved", "derechos reservados", "droits réservés", "rechte vorbehalten", "prawa zastrzeżone", "chroniony prawem")),
     TextRule("ad-label", lambda t: bool(_AFFILIATE.match(t))),
-    TextRule("date-line", _date_line, max_chars=70),
+    TextRule("disclosure", lambda t: bool(_DISCLOSURE.search(t)), max_chars=300, hints=("rezensionsexemplar", "review", "affiliate", "partner", "provided", "sponsor", "patrocinado")),
+    TextRule("date-modified", lambda t: bool(_MODIFIED.match(t))),
+    TextRule("date-line", _date_line, max_chars=70, headings=False),
+    TextRule("app-prompt", lambda t: bool(_APP_PROMPT.search(t)), max_chars=250, hints=("app",)),
+    TextRule("citation", lambda t: bool(_CITATION.match(t)), max_chars=500),
     TextRule("read-more", lambda t: bool(_READ_MORE.match(t))),
     TextRule("related", lambda t: bool(_RELATED.match(t))),
     TextRule("page-tools", lambda t: bool(_TOOLS.match(t))),
-    TextRule("breadcrumbs", lambda t: bool(_BREADCRUMB.match(t))),
-    TextRule("archive-banner", lambda t: bool(_ARCHIVE_BANNER.search(t)), max_chars=400),
+    TextRule("breadcrumbs", lambda t: "«" not in t and bool(_BREADCRUMB.match(t))),
+    TextRule("archive-banner", lambda t: bool(_ARCHIVE_BANNER.search(t)), max_chars=400, hints=("archive", "no longer")),
     TextRule("byline", lambda t: bool(_BYLINE.match(t)), max_chars=140),
     TextRule("counter", lambda t: bool(_BARE_NUMBER.match(t)), max_chars=12),
-    TextRule("date-modified", lambda t: bool(_MODIFIED.match(t))),
-    TextRule("feedback-prompt", lambda t: bool(_FEEDBACK.match(t))),
+    TextRule("feedback-prompt", lambda t: bool(_FEEDBACK.match(t) or _REPORT_ERRORS.search(t)), max_chars=300, hints=("report", "was this page", "did you find", "útil", "cette page", "signaler", "fehler")),
 )
 _SPARED = (BlockKind.TABLE, BlockKind.CODE, BlockKind.NOTE, BlockKind.REFERENCE)
 
@@ -206,19 +234,27 @@ def rule_for(block: Block) -> str | None:
     if block.kind in _SPARED:
         return None
     text = block.text.strip()
+    lower = text.lower()
+    heading = block.kind is BlockKind.HEADING
     for rule in RULES:
-        if len(text) <= rule.max_chars and rule.test(text):
+        if len(text) > rule.max_chars or (heading and not rule.headings):
+            continue
+        if rule.hints and not any(hint in lower for hint in rule.hints):
+            continue
+        if rule.test(text):
             return rule.name
     return None
 
 
 def _cut_credit(doc: Document, block: Block) -> None:
     """A long paragraph that ends in a photo credit keeps its text and loses the credit."""
-    match = _CREDIT_AT_END.search(block.text)
-    if match and len(block.text) > _CAPTION_MAX:
-        credit = block.text[match.start() :].strip()
-        block.text = block.text[: match.start()].rstrip() + (match.group(0)[:1] if match.group(0)[:1] in ".!?”\"" else "")
-        doc.removed.append(Removal(rule="photo-credit", text=credit, kind=block.kind.value, page=block.page))
+    if len(block.text) <= _CAPTION_MAX:
+        return
+    match = _credit_at_end(block.text)
+    if match:
+        tail_start = len(block.text) - _CREDIT_TAIL  # _CAPTION_MAX > _CREDIT_TAIL: the block is longer
+        block.text = block.text[: tail_start + match.start("credit")].rstrip()
+        doc.removed.append(Removal(rule="photo-credit", text=match.group("credit"), kind=block.kind.value, page=block.page))
 
 
 def remove_text_boilerplate(doc: Document) -> Document:
