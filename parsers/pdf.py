@@ -12,6 +12,7 @@ import io
 import re
 import statistics
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 import pdfminer
@@ -58,7 +59,11 @@ _PDF_ERRORS = (PSException, ValueError, KeyError, TypeError, AttributeError, Ass
 
 
 class _BoundedAggregator(PDFPageAggregator):
-    """pdfminer's aggregator that refuses a page before analysing an absurd number of glyphs."""
+    """pdfminer's aggregator for text only, refusing a page with an absurd number of glyphs.
+
+    Like pdfminer's own TextConverter it records no drawings or images: paths and images
+    cost memory and time in the layout analysis and no rule here reads them.
+    """
 
     def __init__(self, resources: PDFResourceManager, max_glyphs: int) -> None:
         super().__init__(resources, laparams=LAYOUT_PARAMS)
@@ -68,6 +73,12 @@ class _BoundedAggregator(PDFPageAggregator):
     def begin_page(self, page: PDFPage, ctm: Matrix) -> None:
         self.glyphs = 0
         super().begin_page(page, ctm)
+
+    def paint_path(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def render_image(self, *args: Any, **kwargs: Any) -> None:
+        pass
 
     def render_char(self, *args: Any, **kwargs: Any) -> float:
         self.glyphs += 1
@@ -237,7 +248,7 @@ def _split_run_in(block: PageBlock) -> tuple[str, PageBlock] | None:
     rest = first.text[len(label):].strip() if first.text.startswith(label) else None
     if not rest:
         return None
-    remainder = PageBlock([Line(**{**vars(first), "text": rest, "lead_label": ""})] + block.lines[1:], block.page, block.box_x0, block.box_x1, dict(block.attrs))
+    remainder = PageBlock([replace(first, text=rest, lead_label="")] + block.lines[1:], block.page, block.box_x0, block.box_x1, dict(block.attrs))
     return label, remainder
 
 
@@ -285,7 +296,7 @@ def _attach_labels(found: list[PageBlock]) -> list[PageBlock]:
             and block.page == previous.page
         ):
             first = block.lines[0]
-            block.lines[0] = Line(**{**vars(first), "text": f"{label} {first.text}", "lead_label": label})
+            block.lines[0] = replace(first, text=f"{label} {first.text}", lead_label=label)
             attached[-1] = block
         else:
             attached.append(block)

@@ -1,9 +1,10 @@
 """One page of pdfminer layout to lines and paragraphs in reading order.
 
 pdfminer groups characters into lines and lines into text boxes; we keep its lines and
-boxes but order the boxes ourselves (columns found from the boxes' horizontal extents),
-which lets us turn off its hierarchical box grouping (``boxes_flow=None``): that grouping
-is the costliest part of its analysis and orders two-column pages no better.
+boxes but order the boxes ourselves (bands cut by full-width boxes, columns found from the
+boxes' horizontal extents), which lets us turn off its hierarchical box grouping
+(``boxes_flow=None``): that grouping grows with the square of the boxes on a page and
+interleaves columns when side headings or margin notes stand beside the text.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 import statistics
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pdfminer.layout import LAParams, LTAnno, LTChar, LTPage, LTTextBox, LTTextLine
 
@@ -83,8 +85,14 @@ def _is_ligature(glyph: str) -> bool:
     return (len(glyph) == 1 and ord(glyph) in _PRESENTATION_FORMS) or glyph in ("fi", "fl", "ff", "ffi", "ffl", "ft", "st")
 
 
+@lru_cache(maxsize=1024)
 def _is_bold(fontname: str) -> bool:
     return bool(_BOLD_FONT.search(fontname.split("+")[-1]))
+
+
+@lru_cache(maxsize=1024)
+def _is_italic(fontname: str) -> bool:
+    return bool(_ITALIC_FONT.search(fontname.split("+")[-1]))
 
 
 def read_lines(line: LTTextLine) -> list[Line]:
@@ -99,13 +107,13 @@ def read_lines(line: LTTextLine) -> list[Line]:
             cuts.append(items.index(right, cuts[-1]))
     cuts.append(len(items))
     segments = [items[start:end] for start, end in zip(cuts, cuts[1:])]
-    return [found for found in (read_segment(segment, line.y0, line.y1) for segment in segments) if found]
+    return [found for found in (_read_segment(segment, line.y0, line.y1) for segment in segments) if found]
 
 
-def read_segment(items: list, y0: float, y1: float) -> Line | None:
+def _read_segment(items: list, y0: float, y1: float) -> Line | None:
     """A line's text without overprinted duplicates, (cid:N) glyphs or ligature glyphs."""
     parts: list[str] = []
-    seen: set[tuple[str, int, int]] = set()
+    drawn: dict[str, list[tuple[float, float]]] = {}  # glyph -> where it was already drawn
     sizes: list[float] = []
     bold_flags: list[bool] = []
     italic_glyphs = 0
@@ -125,10 +133,10 @@ def read_segment(items: list, y0: float, y1: float) -> Line | None:
             if parts and glyph in _MARKER_GLYPHS and item.size < 0.8 * typical and item.y0 > y0 + 0.2 * typical:
                 continue
             # Bold by overprinting draws the same glyph again at (almost) the same place.
-            key = (glyph, round(item.x0), round(item.y0))
-            if key in seen:
+            places = drawn.setdefault(glyph, [])
+            if any(abs(item.x0 - x) < 1.0 and abs(item.y0 - y) < 1.0 for x, y in places):
                 continue
-            seen.add(key)
+            places.append((item.x0, item.y0))
             if glyph == " ":
                 # A space glyph drawn inside the previous glyph's box (after a ligature
                 # whose advance is wrong: "cientíﬁ ca") separates nothing.
@@ -150,7 +158,7 @@ def read_segment(items: list, y0: float, y1: float) -> Line | None:
             parts.append(glyph)
             sizes.append(item.size)
             bold_flags.append(_is_bold(item.fontname))
-            italic_glyphs += bool(_ITALIC_FONT.search(item.fontname))
+            italic_glyphs += _is_italic(item.fontname)
             previous = item
             first_glyph = first_glyph or item
         elif isinstance(item, LTAnno) and item.get_text() == " ":
@@ -279,7 +287,13 @@ def page_blocks(layout: LTPage, page_number: int) -> list[PageBlock]:
     boxes = []
     for item in layout:
         if isinstance(item, LTTextBox):
-            lines = [line for child in item if isinstance(child, LTTextLine) for line in read_lines(child)]
+            lines: list[Line] = []
+            for child in item:
+                if isinstance(child, LTTextLine):
+                    for line in read_lines(child):
+                        # Overprinted with an offset, pdfminer makes one line per strike.
+                        if not any(line.text == kept.text and abs(line.y0 - kept.y0) < 1 and abs(line.x0 - kept.x0) < 2 for kept in lines[-3:]):
+                            lines.append(line)
             if lines:
                 boxes.append((item, lines))
     blocks: list[PageBlock] = []
@@ -301,8 +315,8 @@ def page_blocks(layout: LTPage, page_number: int) -> list[PageBlock]:
     return _join_column_breaks(blocks)
 
 
-def continues(first: PageBlock, second: PageBlock) -> bool:
-    """Whether ``second`` is the rest of the paragraph ``first`` (across a column or page break)."""
+def _continues(first: PageBlock, second: PageBlock) -> bool:
+    """Whether ``second`` is the rest of the paragraph ``first``, cut by a column break."""
     last, nxt = first.lines[-1], second.lines[0]
     if abs(last.size - nxt.size) > 0.6 or last.bold != nxt.bold or last.bold:
         return False
@@ -327,7 +341,7 @@ def _join_column_breaks(blocks: list[PageBlock]) -> list[PageBlock]:
         # A lone unpunctuated line at a column top is likely a running head: the boilerplate
         # rules remove it first and join the paragraph around it then.
         lone_line = len(block.lines) == 1 and not _ends_sentence(block.lines[0].text)
-        if previous is not None and (other_column or mid_sentence) and not lone_line and continues(previous, block):
+        if previous is not None and (other_column or mid_sentence) and not lone_line and _continues(previous, block):
             previous.lines.extend(block.lines)
             previous.box_x1 = max(previous.box_x1, block.box_x1)
         else:

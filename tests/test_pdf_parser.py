@@ -199,3 +199,36 @@ def test_page_with_runaway_glyph_count_is_rejected() -> None:
     with pytest.raises(RejectedInput) as refusal:
         _parse(HINDAWI, max_page_glyphs=1000)
     assert refusal.value.reason == "layout_runaway" and "page 1 " in refusal.value.message
+
+
+def _typeset(path: Path, lines: list[str], overprint_line: int | None = None) -> None:
+    """A one-column page set line by line with reportlab (Helvetica 11 pt, 14 pt leading)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(path), pagesize=(420, 600))
+    canvas.setFont("Helvetica", 11)
+    for index, line in enumerate(lines):
+        y = 540 - 14 * index
+        # Bold by overprinting: the same line struck three times, a fraction of a point apart.
+        for offset in (0.0, 0.25, 0.5) if index == overprint_line else (0.0,):
+            canvas.drawString(60 + offset, y, line)
+    canvas.showPage()
+    canvas.save()
+
+
+def test_overprinted_text_and_line_end_hyphens(tmp_path: Path) -> None:
+    lines = [
+        "The agreement between the two federal govern-",
+        "ments was signed by the non-",
+        "governmental organisations of the Canada-",
+        "Mexico partnership, and the self-",
+        "help groups joined. It covered 62 projects in 2004.",
+    ]
+    pdf = tmp_path / "set.pdf"
+    _typeset(pdf, lines, overprint_line=4)
+    doc = _parse(pdf)
+    assert [b.text for b in doc.blocks] == [
+        "The agreement between the two federal governments was signed by the non-governmental "
+        "organisations of the Canada-Mexico partnership, and the self-help groups joined. "
+        "It covered 62 projects in 2004."
+    ]

@@ -25,17 +25,20 @@ import re
 import statistics
 import unicodedata
 from collections import defaultdict
+from functools import lru_cache
 
 from docpipe.document import Block, BlockKind, Document, Removal, SourceType
-from docpipe.language import detect_block
+from docpipe.language import UNDETERMINED, detect_block
 from docpipe.metadata import normalise_date
 
 _EDGE_SHARE = 0.12  # top or bottom share of a page's text extent that counts as its edge
-_PAGE_NUMBER = re.compile(r"^(?:(?:page|p\.|página|pág\.)\s*)?[-–—|]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–—|]?(?:\s*(?:of|de|sur|/)\s*\d{1,4})?$", re.I)
+_PAGE_NUMBER = re.compile(r"^(?:(?:page|p\.|página|pág\.)\s*)?[-–—|]?\s*(?:\d{1,4}|(?-i:[ivxlc]{1,6}))\s*[-–—|]?(?:\s*(?:of|de|sur|/)\s*\d{1,4})?$", re.I)
 _CONTENT_KINDS = (BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.LIST_ITEM, BlockKind.CAPTION, BlockKind.QUOTE)
 _WORD = re.compile(r"[^\W_]+")
 _SHINGLE = 4
 _TERMINAL = (".", "!", "?", ":", ";", "”", '"', ")")
+# Languages an organisation spells its name in on a cover (Canada, the Americas, Europe).
+_NAME_LANGUAGES = ("en", "es", "fr", "pt", "de", "it")
 _ACRONYM = re.compile(r"^[A-ZÀ-Þ]{2,10}$")
 # Colophon signals: identifiers, postal and contact details, copyright, funding.
 _COLOPHON_STRONG = re.compile(r"\bISBN\b|\bISSN\b|mail agreement|poste[- ]publications|dépôt légal|legal deposit", re.I)
@@ -72,10 +75,12 @@ def _drop(doc: Document, doomed: dict[int, str]) -> None:
     doc.blocks = kept
 
 
+@lru_cache(maxsize=8192)
 def _fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=8192)
 def _pattern(text: str) -> str:
     """A block's text with digits and spacing neutralised: running heads differ only in those."""
     return re.sub(r"\d+", "", re.sub(r"\W+", "", _fold(text)))
@@ -178,7 +183,8 @@ def _translations(lines: list[str]) -> bool:
         return False
     languages = set()
     for line in lines:
-        probabilities = detect_block(line, ("en", "es", "fr", "pt", "de", "it"))
+        probabilities = detect_block(line, _NAME_LANGUAGES)
+        probabilities.pop(UNDETERMINED, None)
         if probabilities:
             languages.add(max(probabilities, key=probabilities.__getitem__))
     return len(languages) >= 2
