@@ -24,6 +24,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from docpipe import __version__
 from docpipe.batch import BatchResult, Input, Plan, plan, process_batch
@@ -130,7 +131,8 @@ def ingest(
     for future in as_completed(list(futures)):
         result = future.result()
         state = future.state
-        write_batch_task(out_dir, f"{run_id}-{futures[future]:05d}", result, run_id, reprocess)
+        # quote: Prefect would otherwise walk every block of the batch looking for futures (seconds per batch).
+        write_batch_task(out_dir, f"{run_id}-{futures[future]:05d}", quote(result), run_id, reprocess)
         summary.add(result)
         if state.name == "Cached":
             summary.batches_cached += 1
