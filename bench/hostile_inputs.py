@@ -5,7 +5,9 @@ nested elements, broken encodings, a named pipe, ...) and runs each case alone i
 process under the same limits as a run (`Limits`), printing outcome, seconds and peak RSS.
 Then fuzzes the PDF path: mutated copies of the corpus PDF, many more than the tests run.
 
-    .venv/bin/python bench/hostile_inputs.py [--fuzz 200] [--max-bytes 209715200]
+    .venv/bin/python bench/hostile_inputs.py [--fuzz 200] [--max-bytes 209715200] [--max-text-bytes 10485760]
+
+``--max-text-bytes 209715200`` lets the 50 MB page through, to see what parsing it would cost.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import hostile  # noqa: E402  (tests/hostile.py builds the corpus)
 from test_properties import mutated_pdfs  # noqa: E402
 
 from docpipe.isolation import Limits  # noqa: E402
+from docpipe.pipeline import Settings  # noqa: E402
 
 _CHILD = """
 import resource, sys
@@ -32,7 +35,7 @@ from docpipe.pipeline import Settings, process_path
 from docpipe.document import Document
 limit = int(sys.argv[2])
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-outcome = process_path(sys.argv[1], Settings(max_bytes=int(sys.argv[3])))
+outcome = process_path(sys.argv[1], Settings(max_bytes=int(sys.argv[3]), max_text_bytes=int(sys.argv[4])))
 peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 if isinstance(outcome, Document):
     print(f"{peak_mb:.0f}|document: {len(outcome.blocks)} blocks, {len(outcome.text)} chars")
@@ -41,11 +44,11 @@ else:
 """
 
 
-def measure(path: Path, limits: Limits, max_bytes: int) -> tuple[str, float, str]:
+def measure(path: Path, limits: Limits, settings: Settings) -> tuple[str, float, str]:
     """(outcome, seconds, peak RSS in MB) of one input processed alone in a fresh process."""
     started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-c", _CHILD, str(path), str(limits.memory_bytes), str(max_bytes)],
+        [sys.executable, "-c", _CHILD, str(path), str(limits.memory_bytes), str(settings.max_bytes), str(settings.max_text_bytes)],
         cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
@@ -64,14 +67,16 @@ def measure(path: Path, limits: Limits, max_bytes: int) -> tuple[str, float, str
 def main() -> None:
     arguments = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     arguments.add_argument("--fuzz", type=int, default=200, help="mutated PDFs to try (default 200)")
-    arguments.add_argument("--max-bytes", type=int, default=200 * 2**20, help="size cap (default: the CLI's, 200 MB)")
+    arguments.add_argument("--max-bytes", type=int, default=Settings.max_bytes, help="size cap (default: %(default)s, the run's)")
+    arguments.add_argument("--max-text-bytes", type=int, default=Settings.max_text_bytes, help="size cap for HTML and text (default: %(default)s)")
     args = arguments.parse_args()
+    settings = Settings(max_bytes=args.max_bytes, max_text_bytes=args.max_text_bytes)
     limits = Limits()
     with tempfile.TemporaryDirectory(prefix="docpipe-hostile-") as folder:
         corpus = hostile.build(Path(folder))
         print(f"{'case':<22}{'seconds':>9}{'peak MB':>9}  outcome")
         for name in sorted(corpus.cases):
-            outcome, seconds, peak = measure(corpus.folder / name, limits, args.max_bytes)
+            outcome, seconds, peak = measure(corpus.folder / name, limits, settings)
             shown = name.encode("unicode_escape").decode()
             print(f"{shown:<22}{seconds:>9.2f}{peak:>9}  {outcome}")
 
@@ -80,7 +85,7 @@ def main() -> None:
         for number, data in enumerate(mutated_pdfs(args.fuzz, seed=2026)):
             path = Path(folder) / f"mutant-{number:04d}.pdf"
             path.write_bytes(data)
-            outcome, seconds, _ = measure(path, limits, args.max_bytes)
+            outcome, seconds, _ = measure(path, limits, settings)
             outcomes[outcome.split(":")[0]] += 1
             slowest = max(slowest, seconds)
             path.unlink()

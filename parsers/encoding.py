@@ -1,11 +1,11 @@
-"""Bytes to text: BOM, then a declared charset, then charset-normalizer's guess."""
+"""Bytes to text: BOM, then a declared charset, then UTF-8, then charset-normalizer's guess (windows-1252 for Western text)."""
 
 from __future__ import annotations
 
 import codecs
 import re
 
-from charset_normalizer import CharsetMatch, from_bytes
+from charset_normalizer import from_bytes
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -19,6 +19,13 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-
 _GUESS_SAMPLE_BYTES = 256 * 1024
 # Browsers treat these labels as windows-1252 (WHATWG Encoding Standard).
 _WHATWG_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252"}
+# Single-byte Latin code pages a detector picks almost at random for undeclared Western text
+# (an unlabelled Spanish cp1252 page came out as cp1250, turning "ñ" into "ń"): such input is
+# read as windows-1252, the HTML default. Spelled as ``codecs`` names them ("iso8859-2").
+_LATIN_GUESSES = frozenset(
+    codecs.lookup(label).name
+    for label in "cp1250 cp1252 cp1254 cp1257 iso8859_2 iso8859_9 iso8859_15 latin_1 mac_roman mac_latin2 cp850 cp437".split()
+)
 
 
 def _normal_codec(label: str) -> str | None:
@@ -51,24 +58,20 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
             return data.decode(codec), codec
         except (UnicodeDecodeError, LookupError):
             continue
-    guess = _best_guess(data[:_GUESS_SAMPLE_BYTES])
-    codec = _normal_codec(guess.encoding) if guess is not None else None
-    if codec is None or codec.startswith("utf_16") or codec.startswith("utf_32"):
-        # A BOM-less UTF-16 guess on mostly-ASCII bytes is nearly always wrong.
-        codec = "cp1252"
+    codec = _guess(data[:_GUESS_SAMPLE_BYTES])
     return data.decode(codec, errors="replace"), codec
 
 
-def _best_guess(sample: bytes) -> CharsetMatch | None:
-    """charset-normalizer's pick, except that windows-1252 wins a tie it is part of.
-
-    Its ranking of near-equal single-byte Latin code pages is arbitrary (an unlabelled
-    Spanish cp1252 page came out as cp1250, turning "ñ" into "ń"); browsers read such
-    pages as windows-1252.
-    """
+def _guess(sample: bytes) -> str:
+    """charset-normalizer's pick as a codec name; windows-1252 when it picks a Latin code page,
+    when windows-1252 ties with its pick, and when it has none."""
     results = from_bytes(sample)
     best = results.best()
     windows_1252 = next((match for match in results if match.encoding == "cp1252"), None)
-    if best is not None and windows_1252 is not None and windows_1252.chaos <= best.chaos:
-        return windows_1252
-    return best
+    if best is None or (windows_1252 is not None and windows_1252.chaos <= best.chaos):
+        return "cp1252"
+    codec = _normal_codec(best.encoding)
+    # A BOM-less UTF-16 or UTF-32 guess on mostly-ASCII bytes is nearly always wrong.
+    if codec is None or codec in _LATIN_GUESSES or codec.startswith(("utf-16", "utf-32")):
+        return "cp1252"
+    return codec

@@ -13,7 +13,8 @@ Steps, cheapest first:
 3. The main content is chosen among the walked blocks: readability-style scoring of the
    elements that hold them (text, commas, link density, class/id words, semantic
    containers such as <article> and itemprop=articleBody), then the siblings of the best
-   element that look like article text. Blocks outside it are recorded as removed.
+   element that look like article text, and the standfirst before it when it repeats the
+   page's description. Blocks outside it are recorded as removed.
 """
 
 from __future__ import annotations
@@ -64,6 +65,10 @@ _COMMAS = re.compile(r"[,，、;]")
 _PEER_ARTICLE_CHARS = 400
 _DECLARED_MIN_CHARS = 40  # shorter blocks ("Read more") match any articleBody by chance
 _BYLINE_RULES = frozenset({"author-bio", "tags-list", "header"})
+_LINKED_SENTENCE_MIN_CHARS = 100
+_LEAD_MIN_CHARS = 60  # a shorter description ("News from Chile") matches a teaser as well
+_LEAD_COMPARED_CHARS = 150
+_SENTENCE_ENDS = (".", "!", "?", ".”", ".\"", ".»", ".)")
 _POSITIVE = frozenset("article articlebody body content entry main post story text blog hentry".split())
 _NEGATIVE = frozenset(
     "comment comments meta footer footnote sidebar widget share social related promo sponsor ad ads nav menu "
@@ -390,22 +395,30 @@ def _chain_of(blocks: list[_Raw], element: int) -> tuple[int, ...]:
     return ()
 
 
-# Codecs a detector picks for undeclared Western pages that browsers read as windows-1252.
-_LATIN_GUESSES = frozenset("cp1250 cp1252 cp1254 cp1257 iso8859_2 iso8859_9 iso8859_15 latin_1 mac_roman mac_latin2 cp850 cp437".split())
-
-
-def decode_html(data: bytes) -> tuple[str, str]:
-    """Text of the page: its declared charset, else UTF-8, else windows-1252 (the HTML default),
-    unless the detector is sure of a non-Latin single-byte codec (Cyrillic, Greek...)."""
-    text, codec = decode(data, declared_html_charset(data))
-    if codec in _LATIN_GUESSES and declared_html_charset(data) is None:
-        return data.decode("cp1252", errors="replace"), "cp1252"
-    return text, codec
+def _lead(blocks: list[_Raw], selected: set[int], description: str | None) -> int | None:
+    """The article's standfirst, when the template puts it outside the element that holds the
+    body: the paragraph nearest before the body whose text is the page's own description
+    (og:description, often cut short with "...")."""
+    if not description or not selected:
+        return None
+    wanted = " ".join(description.split()).rstrip(".… ")
+    for index in range(min(selected) - 1, -1, -1):
+        block = blocks[index]
+        text = " ".join(block.text.split())
+        length = min(len(text), len(wanted), _LEAD_COMPARED_CHARS)
+        if block.kind is BlockKind.PARAGRAPH and length >= _LEAD_MIN_CHARS and text[:length] == wanted[:length]:
+            return index
+    return None
 
 
 def _link_block(block: _Raw) -> bool:
-    """Mostly link text: a teaser, tag list or menu left inside the content, not prose."""
-    return block.kind is not BlockKind.TABLE and block.link_chars > 0.6 * len(block.text)
+    """Mostly link text: a teaser, tag list or menu left inside the content, not prose. A long
+    sentence that begins in plain text and ends in a link ("X replaced Y, <a>who for eight
+    months...</a>.") stays: teasers and menu entries are headlines, without a full stop."""
+    length = len(block.text)
+    if block.kind is BlockKind.TABLE or block.link_chars <= 0.6 * length:
+        return False
+    return not (length >= _LINKED_SENTENCE_MIN_CHARS and block.text.endswith(_SENTENCE_ENDS) and block.link_chars < 0.9 * length)
 
 
 def _cut(match: re.Match[str], doc: Document) -> str:
@@ -429,7 +442,7 @@ def _walk(doc: Document, body: Tag, body_chars: int, rules: bool) -> _Walker:
 
 
 def parse_html(data: bytes, source: Source) -> Document:
-    text, source.encoding = decode_html(data)
+    text, source.encoding = decode(data, declared_html_charset(data))
     doc = Document(source=source, parser=PARSER_NAME)
     json_ld = extract_json_ld(text)
     with warnings.catch_warnings():
@@ -456,6 +469,9 @@ def parse_html(data: bytes, source: Source) -> Document:
         doc.metadata.authors = byline_authors(lines, [r.text for r in doc.removed if r.rule == "author-bio" and len(r.text) < 60])
     doc.metadata.published_date = date_from_lines(lines, doc.metadata.published_date)
     selected = _select(walker, json_ld_article_body(json_ld))
+    lead = _lead(walker.blocks, selected, doc.metadata.extra.get("description"))
+    if lead is not None:
+        selected.add(lead)
     for index, raw in enumerate(walker.blocks):
         if index in selected and _link_block(raw):
             doc.removed.append(Removal(rule="link-block", text=raw.text, kind=raw.kind.value))

@@ -14,6 +14,7 @@ import json
 import re
 from html import unescape
 from typing import Any
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
@@ -22,7 +23,12 @@ from docpipe.metadata import normalise_date
 
 _JSON_LD = re.compile(r"<script[^>]+application/ld\+json[^>]*>(.*?)</script\s*>", re.I | re.S)
 _JSON_LD_TYPES_ARTICLE = re.compile(r"Article|BlogPosting|NewsArticle|Report|WebPage|Posting|Review", re.I)
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»]\s+")
+# What stands between a page's title and its site's name ("Title | Site", "Site » Title"). Not
+# a colon: it belongs to titles ("Le Canada et l'Amérique latine : le pari d'une diplomatie").
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·•»]\s+")
+_SITE_PART_MAX_WORDS = 6  # a longer end part is a subtitle, even if it names the site
+_SHORT_PART_MAX_WORDS = 4  # "Title - Section": an unnamed end part this short is not the headline's
+_NOT_ALPHANUMERIC = re.compile(r"\W+|_")
 _BYLINE = re.compile(
     r"^\s*(?i:by|written by|posted by|por|escrito por|par|écrit par|von|autor(?:in)?|author|auteur)\s*:?\s+"
     r"([A-ZÀ-Þ][\w'’.\-]+(?:\s+(?:[A-ZÀ-Þ][\w'’.\-]+|de|del|la|le|van|von|der|da|dos|y)){0,5})"
@@ -120,23 +126,58 @@ def _first(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
     return None
 
 
-def _strip_site(title: str, site: str | None, heading: str | None, guess: bool) -> str:
-    """"Article title | Site name" -> "Article title". The page's <h1> names the part to keep
-    when it is one of them; else the parts that are not the site's name; else a <title>
-    (``guess``) keeps its longest part, and an og:title stays whole (its dashes may be the
-    headline's own)."""
-    parts = [p.strip() for p in _TITLE_SEPARATORS.split(title)]
-    if len(parts) == 1:
-        return title.strip()
-    if heading and len(heading) >= 10 and heading in title:
-        return heading
-    if site:
-        folded = site.strip().lower()
-        rest = [p for p in parts if p.lower() not in folded and folded not in p.lower()]
-        if rest and len(rest) < len(parts):
-            start, end = title.find(rest[0]), title.rfind(rest[-1]) + len(rest[-1])
-            return title[start:end].strip()
-    return max(parts, key=len) if guess else title.strip()
+def _fold(text: str) -> str:
+    """Lower-case letters and digits only, so that "Le Monde" and the host "lemonde.fr" compare."""
+    return _NOT_ALPHANUMERIC.sub("", text.lower())
+
+
+def _site_names(site: str | None, url: str | None) -> list[str]:
+    """Folded spellings of the site's name: og:site_name or the publisher, and the canonical
+    URL's host with and without its last label ("ieh-montreal.example", "ieh-montreal")."""
+    names = [_fold(site)] if site else []
+    try:
+        host = urlsplit(url).hostname if url else None
+    except ValueError:  # a malformed canonical link ("http://[x") names no host
+        host = None
+    if host:
+        host = host.removeprefix("www.")
+        names += [_fold(host), _fold(host.rsplit(".", 1)[0])]
+    return [name for name in names if len(name) >= 3]
+
+
+def _names_site(part: str, names: list[str]) -> bool:
+    folded = _fold(part)
+    if len(part.split()) > _SITE_PART_MAX_WORDS or len(folded) < 3:
+        return False
+    return any(name in folded or folded in name for name in names)
+
+
+def _strip_site(title: str, names: list[str], heading: str | None, guess: bool) -> str:
+    """"Article title | Site name" -> "Article title". Only a part at either end of the title
+    goes: one that names the site (``names``), or, in a <title> (``guess``; an og:title rarely
+    carries the site), a last or first part of a few words beside a longer rest. The page's
+    <h1> is the title when the title is that heading plus such an end part."""
+    title = " ".join(title.split())
+    cuts = list(_TITLE_SEPARATORS.finditer(title))
+    if not cuts:
+        return title
+    if heading and len(heading) >= 10 and not _names_site(heading, names):
+        for cut in cuts:
+            if heading in (title[: cut.start()], title[cut.end() :]):
+                return heading
+    start, end = 0, len(title)
+    while cuts and _names_site(title[cuts[-1].end() : end], names):
+        end = cuts.pop().start()
+    while cuts and _names_site(title[start : cuts[0].start()], names):
+        start = cuts.pop(0).end()
+    if (start, end) != (0, len(title)) or not guess or not cuts:
+        return title[start:end]
+    last, first = title[cuts[-1].end() :], title[: cuts[0].start()]
+    if len(last.split()) <= _SHORT_PART_MAX_WORDS and len(last) < cuts[-1].start():
+        return title[: cuts[-1].start()]
+    if len(first.split()) <= _SHORT_PART_MAX_WORDS and len(first) < len(title) - cuts[0].end():
+        return title[cuts[0].end() :]
+    return title
 
 
 def _is_person(name: str, site: str | None) -> bool:
@@ -199,11 +240,14 @@ def read_metadata(soup: BeautifulSoup, html: str, json_ld: list[dict[str, Any]],
     title_tag = head.find("title")
     h1 = soup.find("h1")
     heading = " ".join(h1.get_text(" ").split()) if h1 else None
+    canonical = head.find("link", rel="canonical")
+    url = (canonical.get("href") if canonical else None) or meta.get("og:url")
+    names = _site_names(site, url)
     title = _first(meta, _META_TITLE) or (article.get("headline") if isinstance(article.get("headline"), str) else None)
     if title:
-        title = _strip_site(title, site, heading, guess=False)
+        title = _strip_site(title, names, heading, guess=False)
     elif title_tag and title_tag.get_text(strip=True):
-        title = _strip_site(title_tag.get_text(" ", strip=True), site, heading, guess=True)
+        title = _strip_site(title_tag.get_text(" ", strip=True), names, heading, guess=True)
     else:
         title = heading
 
@@ -217,8 +261,6 @@ def read_metadata(soup: BeautifulSoup, html: str, json_ld: list[dict[str, Any]],
     if not published:
         time = _TIME.search(html)
         published = time.group(1) if time else None
-    canonical = head.find("link", rel="canonical")
-    url = (canonical.get("href") if canonical else None) or meta.get("og:url")
     if not published and url:
         match = _URL_DATE.search(url)
         if match:

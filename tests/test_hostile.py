@@ -8,11 +8,12 @@ import time
 import pytest
 
 import hostile
-from docpipe.document import Document
+from docpipe.document import Document, Reject, Source
 from docpipe.isolation import Limits, run_isolated
-from docpipe.pipeline import Settings
+from docpipe.pipeline import DEFAULT_MAX_TEXT_BYTES, Settings, process_bytes
 
-SETTINGS = Settings(max_bytes=20 * 2**20)
+# The defaults a user gets: the 50 MB page must be refused by them, not by a test's own cap.
+SETTINGS = Settings()
 LIMITS = Limits(seconds_per_document=30, memory_bytes=2**30)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -52,6 +53,25 @@ def test_rejects_say_why_and_documents_carry_no_control_characters(outcomes):
             assert all(not _CONTROL.search(block.text) for block in outcome.blocks), name
         else:
             assert outcome.message and outcome.stage, name
+
+
+def test_a_big_page_is_refused_at_once_with_the_limit_it_broke(outcomes):
+    results, _ = outcomes
+    refusal = results["big-page.html"]
+    assert isinstance(refusal, Reject) and refusal.stage == "detect"
+    assert f"the {DEFAULT_MAX_TEXT_BYTES}-byte limit for HTML and text" in refusal.message
+
+
+@pytest.mark.parametrize("data", [b"<html><body><p>" + b"Words. " * 40 + b"</p></body></html>", b"Words. " * 40])
+def test_the_text_size_limit_applies_to_html_and_text(data):
+    outcome = process_bytes(data, Source("input", "", len(data)), Settings(max_text_bytes=100))
+    assert isinstance(outcome, Reject) and outcome.error_type == "too_large"
+
+
+def test_the_text_size_limit_leaves_pdf_to_the_general_limit():
+    data = (hostile.DATA / "pdf" / "en_encrypted_aes256.pdf").read_bytes()
+    outcome = process_bytes(data, Source("input.pdf", "", len(data)), Settings(max_text_bytes=100))
+    assert isinstance(outcome, Reject) and outcome.error_type == "encrypted"
 
 
 def test_the_flow_lands_every_file_as_a_document_or_a_reject(prefect_server, corpus, tmp_path):

@@ -161,6 +161,38 @@ def test_inline_elements_neither_glue_nor_split_words_and_br_is_a_line_break():
     assert paragraph.text == "Un mot-clé, un lienet\nune ligne suivante !"
 
 
+def test_a_long_figcaption_is_the_lead_and_a_legend_class_is_a_caption():
+    # elmostrador.cl puts its lead paragraph in a <figcaption>; libero.pe its photo caption in "mainContent__legend".
+    lead = "Este miércoles, a diez meses de la instalación de la Convención, surgen interrogantes sobre su implementación. " * 6
+    doc = _article(f"<figure><figcaption>{lead}</figcaption></figure><div class='mainContent__legend'>Brighton goleó al United | LÍBERO</div>")
+    assert lead.strip() in doc.text
+    assert "Brighton goleó" in _removed(doc, "photo-caption") and "Brighton goleó" not in doc.text
+
+
+def test_a_sentence_that_ends_in_a_long_link_is_prose_but_a_linked_headline_is_not():
+    sentence = (
+        "Krzysztoszek zastąpił Zdzisława Wiese, <a href='/a'>który przez ostatnie osiem miesięcy łączył te zadania "
+        "ze swoimi dotychczasowymi obowiązkami w dziale marketingu.</a>"
+    )
+    teaser = "<a href='/b'>Impiden ingreso a Nicaragua a reportero y camarógrafo estadounidense de una cadena de televisión</a>"
+    doc = _article(f"<p>{sentence}</p><p>{teaser}</p>")
+    assert "w dziale marketingu." in doc.text
+    assert "Impiden ingreso" in _removed(doc, "link-block")
+
+
+def test_a_standfirst_outside_the_body_element_is_kept_when_it_is_the_page_description():
+    # cooperativa.cl: the lead sits in the <article> header, the body in a later container.
+    lead = "El Mandatario se reunirá, en Punta Arenas, con las autoridades locales, y luego se trasladará hasta Puerto Natales."
+    body = "".join(f"<p>Párrafo {n} del cuerpo de la noticia, con comas, detalles, fechas y nombres propios.</p>" for n in range(5))
+    page = (
+        f"<html><head><meta property='og:description' content='{lead[:80]}...'></head><body>"
+        f"<article><h1>Presidente vuelve a su casa</h1><div class='bajada'><p>{lead}</p></div></article>"
+        f"<section class='cuerpo'>{body}</section><div class='otra'><p>Otra noticia sin relación con esta.</p></div></body></html>"
+    )
+    doc = _parse(page.encode("utf-8"))
+    assert lead in doc.text and "Párrafo 4" in doc.text
+
+
 def test_script_style_template_hidden_and_comments_never_reach_the_text():
     doc = _article(
         "<p>Visible.</p><script>var x = 'SCRIPT';</script><template><p>TEMPLATE</p></template>"
@@ -250,6 +282,32 @@ def test_canonical_url_site_name_description_and_modified_date():
     assert doc.metadata.url == "https://www.ieh-montreal.example/analyses/canada-amerique-latine-diplomatie-de-proximite/"
     assert doc.metadata.publisher == "Institut d’études hémisphériques"
     assert doc.metadata.extra["description"]
+
+
+def test_a_title_with_a_colon_is_kept_whole():
+    # og:title, <title> ("... | Institut d’études hémisphériques") and <h1> all read
+    # "Le Canada et l’Amérique latine : le pari d’une diplomatie de proximité".
+    doc = _chain("004_fr_ieh_canada_amerique_latine.html")
+    assert doc.metadata.title == "Le Canada et l’Amérique latine : le pari d’une diplomatie de proximité"
+
+
+_HEAD = "<html><head>{}</head><body><p>" + "Une phrase assez longue pour faire un article lisible. " * 3 + "</p></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        ("<title>Le Canada et l’Amérique latine : le pari | Institut</title>", "Le Canada et l’Amérique latine : le pari"),
+        ("<title>Water rights: a primer - Example News</title><meta property='og:site_name' content='Example News'>", "Water rights: a primer"),
+        ("<title>Example News » Water rights: a primer</title><meta property='og:site_name' content='Example News'>", "Water rights: a primer"),
+        ("<title>Water rights: a primer | ExampleNews.com</title><link rel='canonical' href='https://www.examplenews.com/a'>", "Water rights: a primer"),
+        ("<title>Water rights in the dry north - a primer for the new council | Opinion</title>", "Water rights in the dry north - a primer for the new council"),
+        ("<meta property='og:title' content='Water rights - the long road to a treaty'>", "Water rights - the long road to a treaty"),
+        ("<meta property='og:title' content='Water rights: a primer | Example News'><meta property='og:site_name' content='Example News'>", "Water rights: a primer"),
+    ],
+)
+def test_only_a_site_name_or_a_short_end_part_leaves_the_title(head, title):
+    assert _parse(_HEAD.format(head).encode("utf-8")).metadata.title == title
 
 
 def test_json_ld_article_body_settles_which_element_is_the_article():

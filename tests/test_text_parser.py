@@ -26,3 +26,12 @@ def test_utf16_with_bom():
     doc = parse_text(data, _source(data))
     assert doc.blocks[0].text == "Résumé du document."
     assert doc.source.encoding == "utf-16"
+
+
+def test_undeclared_western_text_reads_as_windows_1252_whatever_latin_page_the_detector_guesses():
+    # charset-normalizer takes this French line for cp1257 (Baltic), turning "Ç" into "Į".
+    text = "Ça coûte très cher, répondit-elle à l'élève — déjà « ennuyé »."
+    data = text.encode("cp1252")
+    doc = parse_text(data, _source(data))
+    assert doc.source.encoding == "cp1252"
+    assert doc.blocks[0].text == text

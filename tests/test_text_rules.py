@@ -74,6 +74,10 @@ def _paragraph(text: str) -> Block:
         ("For the latest stories and breaking news updates download the Nationnews apps for iOS and Android.", "app-prompt"),
         ("SUGGESTED CITATION Sauer, Heiko: Expert*innen in der Krise, VerfBlog, 2020/4/09", "citation"),
         ("GIS NOW Grenada is not responsible for the opinions, statements or media content presented by contributors.", "comment-policy"),
+        ("Źródło: ISBnews", "source-line"),
+        ("Source: CDC, Chicago Department of Public Health", "source-line"),
+        ("aja/PAP", "source-line"),
+        ("(mlr/dpa)", "source-line"),
     ],
 )
 def test_rule_names_the_boilerplate_line(text, rule):
@@ -92,6 +96,8 @@ def test_rule_names_the_boilerplate_line(text, rule):
         "Canada and the Americas",
         "Cookies, cakes and biscuits: a short history of the Christmas table.",
         "Share prices fell sharply on Monday.",
+        "Source: a senior official said the talks had failed. He gave no reason and refused to be named in the report.",
+        "and/or",
     ],
 )
 def test_article_text_is_left_alone(text):

@@ -70,8 +70,10 @@ RULES: tuple[DomRule, ...] = (
           phrases="most read, more stories, read next, you may, also like, more from, further reading, more articles"),
     _rule("author-bio", words="bio biography authorbox author-box byline bylines author authors vcard autor auteur", phrases="about author, author info, author bio, post author",
           max_prose=600),
-    _rule("photo-caption", tags="figcaption", words="caption captions credit credits photocredit wp-caption-text leyenda legende bildunterschrift",
-          phrases="pie foto, pie de foto"),
+    # A caption is a sentence or two; several hundred characters of prose in one is the
+    # article's lead put there by the template.
+    _rule("photo-caption", tags="figcaption", words="caption captions credit credits photocredit wp-caption-text legend leyenda legende bildunterschrift",
+          phrases="pie foto, pie de foto", max_prose=600),
     _rule("ads", words="ad ads adv advert adverts advertisement advertising sponsor sponsored adsbygoogle dfp gpt promo promoted "
           "publicidad anuncio anuncios publicite werbung anzeige",
           phrases="google ad"),

@@ -150,6 +150,13 @@ _BYLINE = re.compile(
     r"[A-ZÀ-Þ][\w'’.\-]+(?:\s+(?:de|del|la|le|van|von|der|da|y|and|et|und|&)?\s*[A-ZÀ-Þ][\w'’.\-]+)+.{0,80}$"
 )
 _BARE_NUMBER = re.compile(r"^[\d.,\s]+$")
+# Attribution lines at the end of a wire story: "Źródło: ISBnews", "Fuente: EFE", and the
+# editors' initials over the agency ("aja/PAP", "(mlr/dpa)"; capitals or brackets, so that
+# "and/or" is not one).
+_SOURCE_LINE = re.compile(
+    r"^(?i:source|sources|fuente|fuentes|quelle|quellen|fonte|fontes|źródło|źródła)\s*:\s*\S[^.!?]{0,60}\.?$"
+    r"|^(?:[a-zäöüßąćęłńóśźż]{2,4}/){1,3}[A-Z]{2,6}$|^\((?:[a-zäöüßąćęłńóśźż]{2,4}\s*/\s*){1,3}[A-Za-z]{2,8}\)$"
+)
 
 
 def _credit_at_end(text: str) -> re.Match[str] | None:
@@ -224,6 +231,7 @@ RULES: tuple[TextRule, ...] = (
     TextRule("archive-banner", lambda t: bool(_ARCHIVE_BANNER.search(t)), max_chars=400, hints=("archive", "no longer")),
     TextRule("byline", lambda t: bool(_BYLINE.match(t)), max_chars=140),
     TextRule("counter", lambda t: bool(_BARE_NUMBER.match(t)), max_chars=12),
+    TextRule("source-line", lambda t: bool(_SOURCE_LINE.match(t)), max_chars=80, headings=False),
     TextRule("feedback-prompt", lambda t: bool(_FEEDBACK.match(t) or _REPORT_ERRORS.search(t)), max_chars=300, hints=("report", "was this page", "did you find", "útil", "cette page", "signaler", "fehler")),
 )
 _SPARED = (BlockKind.TABLE, BlockKind.CODE, BlockKind.NOTE, BlockKind.REFERENCE)
