@@ -3,7 +3,12 @@
 An abstract starts at an abstract heading (a heading block, a paragraph holding only the
 heading word, or a run-in "Abstract." at the start of a paragraph) near the front of the
 document, and ends where the next abstract heading, any other heading, or text in another
-language begins. Documents without such headings often print their abstracts as bare
+language begins. Journals also print the translated abstract at the back, after the
+references: past the front, a standalone "ABSTRACT", "RESUMEN", "RÉSUMÉ" or "RESUMO" heading
+starts an abstract only when its text is in the heading's language and not in the body's
+(a closing "Summary" of the body is not an abstract). Without any heading, a PDF's abstract
+is the paragraph that ends its front matter, set in its own size, right before the first
+section heading. Documents without such headings often print their abstracts as bare
 paragraphs, one per language, before the body: those are found as language runs.
 
 The language of an abstract is that of its text (the blocks' tags from the language
@@ -45,9 +50,17 @@ _RUN_IN = re.compile(r"^\W*([^\W\d_][^\W\d_ ]*(?:\s[^\W\d_]+)?)\s*[*_]*\s*(?:[.:
 _SHORT_PARAGRAPH_CHARS = 40
 _SUBSTANTIVE_LETTERS = 25
 _LETTER = re.compile(r"[^\W\d_]")
-# Abstracts sit at the front: a heading is ignored once this much body text precedes it.
+# Abstracts sit at the front: a heading is ignored once this much body text precedes it,
+# unless it heads a translated abstract at the back (see _is_back_abstract).
 _FRONT_CHARS = 2500
 _FRONT_SHARE = 0.15
+# Heading words that name nothing but an abstract; "Summary", "Sommaire" or "Síntesis" also
+# head sections of a report's body.
+_BACK_HEADINGS = frozenset({"ABSTRACT", "RESUMEN", "RESUME", "RESUMO"})
+# An abstract without a heading sits on the first pages and is set apart in size (points).
+_HEADLESS_LAST_PAGE = 2
+_HEADLESS_MIN_LETTERS = 300
+_HEADLESS_SIZE_STEP = 0.5
 # Un-headed abstracts: translations of each other, so of comparable length.
 _RUN_MAX_PARAGRAPHS = 3
 _RUN_LENGTH_RATIO_TWO = 1.6
@@ -72,6 +85,10 @@ class _Start:
     heading: str  # as printed
     hint: str  # language of the heading word
     run_in_rest: str | None  # text after a run-in heading, which belongs to the abstract
+
+
+# Abstracts found: each with its heading (None: unheaded) and the indices of its blocks.
+_Found = list[tuple[_Start | None, list[int]]]
 
 
 def _heading_start(index: int, block: Block) -> _Start | None:
@@ -115,10 +132,12 @@ def _front_limit(doc: Document) -> int:
     return max(_FRONT_CHARS, int(total * _FRONT_SHARE))
 
 
-def _headed_abstracts(doc: Document) -> list[tuple[_Start | None, list[int]]]:
+def _headed_abstracts(doc: Document) -> tuple[_Found, _Found]:
+    """Abstracts under an abstract heading: those at the front, and translations at the back."""
     blocks = doc.blocks
     limit = _front_limit(doc)
-    found: list[tuple[_Start | None, list[int]]] = []
+    front: _Found = []
+    back: _Found = []
     preceding = 0  # body characters seen before the current position
     i = 0
     while i < len(blocks):
@@ -128,12 +147,23 @@ def _headed_abstracts(doc: Document) -> list[tuple[_Start | None, list[int]]]:
                 preceding += len(blocks[i].text)
             i += 1
             continue
-        if preceding > limit:
-            break
-        members, i = _abstract_body(blocks, start)
+        members, after = _abstract_body(blocks, start)
+        at_front = preceding <= limit
+        if not at_front and not _is_back_abstract(doc, start, members):
+            i += 1
+            continue
+        i = after
         if any(m != start.index for m in members) or start.run_in_rest:
-            found.append((start, members))
-    return found
+            (front if at_front else back).append((start, members))
+    return front, back
+
+
+def _is_back_abstract(doc: Document, start: _Start, members: list[int]) -> bool:
+    """A translated abstract printed after the body: its own heading, its heading's language, not the body's."""
+    if start.run_in_rest is not None or heading_key(start.heading) not in _BACK_HEADINGS:
+        return False
+    language = _majority_language([doc.blocks[m] for m in members if m != start.index])
+    return language == start.hint and language != doc.language
 
 
 def _abstract_body(blocks: list[Block], start: _Start) -> tuple[list[int], int]:
@@ -161,13 +191,58 @@ def _abstract_body(blocks: list[Block], start: _Start) -> tuple[list[int], int]:
     reached_end = j >= len(blocks)
     text_members = [m for m in members if m != start.index]
     if reached_end and len(text_members) > 1:
-        # No heading closed it: only the first paragraph is surely the abstract.
-        members = members[: members.index(text_members[0]) + 1]
+        # No heading closed it: only the first paragraph is surely the abstract, with the
+        # parts of a structured abstract after it ("Métodos. ...", "Resultados. ...").
+        kept = _structured_parts(blocks, text_members)
+        members = members[: members.index(kept[-1]) + 1]
         j = members[-1] + 1
     return members, j
 
 
-def _run_abstracts(doc: Document) -> list[tuple[_Start | None, list[int]]]:
+def _structured_parts(blocks: list[Block], members: list[int]) -> list[int]:
+    """The first member and, if it opens with a run-in label, the members after it that do too."""
+    parts = members[:1]
+    if _RUN_IN.match(blocks[members[0]].text):
+        for m in members[1:]:
+            if not _RUN_IN.match(blocks[m].text):
+                break
+            parts.append(m)
+    return parts
+
+
+def _headless_abstract(doc: Document) -> _Found:
+    """An abstract printed without a heading: the last front-matter paragraph before the first
+    section heading, of an abstract's length and set in another size than the body text."""
+    body_size = _body_font_size(doc.blocks)
+    if body_size is None:
+        return []
+    last_text: int | None = None
+    for i, block in enumerate(doc.blocks):
+        if block.page is None or block.page > _HEADLESS_LAST_PAGE:
+            return []
+        if block.kind is BlockKind.HEADING and not block.attrs.get("title"):
+            if last_text is None:
+                continue  # headings of the front matter: journal, title, authors
+            candidate = doc.blocks[last_text]
+            set_apart = abs((candidate.font_size or body_size) - body_size) >= _HEADLESS_SIZE_STEP
+            if candidate.kind is BlockKind.PARAGRAPH and _letters(candidate.text) >= _HEADLESS_MIN_LETTERS and set_apart:
+                return [(None, [last_text])]
+            return []
+        if block.kind in _TEXT_KINDS:
+            last_text = i
+    return []
+
+
+def _body_font_size(blocks: list[Block]) -> float | None:
+    """The font size of most paragraph text (PDFs only)."""
+    chars: dict[float, int] = {}
+    for block in blocks:
+        if block.kind is BlockKind.PARAGRAPH and block.font_size:
+            chars[block.font_size] = chars.get(block.font_size, 0) + len(block.text)
+    return max(chars, key=chars.__getitem__) if chars else None
+
+
+def _run_abstracts(doc: Document) -> _Found:
     """Un-headed abstracts: one short run of paragraphs per language before the body."""
     runs: list[tuple[str, list[int]]] = []
     seen: set[str] = set()
@@ -198,7 +273,8 @@ def _run_abstracts(doc: Document) -> list[tuple[_Start | None, list[int]]]:
 
 
 def split_abstracts(doc: Document) -> Document:
-    found = _headed_abstracts(doc) or _run_abstracts(doc)
+    front, back = _headed_abstracts(doc)
+    found = (front or _headless_abstract(doc) or _run_abstracts(doc)) + back
     for start, members in found:
         text_blocks = [doc.blocks[m] for m in members]
         if not text_blocks:

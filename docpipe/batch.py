@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from docpipe.dataset import KnownInputs
 from docpipe.document import Document, Reject
-from docpipe.isolation import Limits, run_isolated
+from docpipe.isolation import Limits, default_workers, run_isolated
 from docpipe.pipeline import Settings
 from docpipe.progress import report
 
@@ -69,9 +69,12 @@ def process_batch(
     inputs: Sequence[Input], settings: Settings, workers: int | None = None, limits: Limits = Limits()
 ) -> BatchResult:
     """Run the pipeline on each input in ``workers`` processes (default: all cores), each bounded by ``limits``."""
-    outcomes = run_isolated([item.path for item in inputs], settings, workers or default_workers(), limits)
+    # Largest first: a big PDF started last would leave the other workers idle at the batch's end.
+    by_size = sorted(inputs, key=_size, reverse=True)
+    outcome_of = dict(zip(by_size, run_isolated([item.path for item in by_size], settings, workers or default_workers(), limits)))
     result = BatchResult()
-    for item, outcome in zip(inputs, outcomes):
+    for item in inputs:
+        outcome = outcome_of[item]
         if isinstance(outcome, Document):
             result.documents.append(outcome)
         else:
@@ -82,5 +85,8 @@ def process_batch(
     return result
 
 
-def default_workers() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+def _size(item: Input) -> int:
+    try:
+        return os.stat(item.path).st_size
+    except OSError:
+        return 0

@@ -1,6 +1,10 @@
 """`docpipe ingest` (through the Prefect flow) and `docpipe extract` (the stages alone).
 
 Exit codes: 0 all inputs became documents, 1 some inputs were rejected, 2 usage error.
+
+Each command imports what only it needs inside its function: `extract` is run on a few
+files at a time, so start-up is a large share of its cost, and it needs neither pyarrow
+(the datasets) nor rich nor Prefect.
 """
 
 from __future__ import annotations
@@ -10,21 +14,22 @@ import json
 import os
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import date, datetime, timezone
 from typing import Any
 
 from docpipe import __version__
-from docpipe.dataset import DatasetStore
 from docpipe.discover import discover
 from docpipe.document import Document
 from docpipe.language import DEFAULT_LANGUAGES
-from docpipe.isolation import Limits, run_isolated
-from docpipe.pipeline import DEFAULT_MAX_BYTES, Settings
+from docpipe.isolation import DEFAULT_START_METHOD, Limits, default_workers, iter_isolated
+from docpipe.pipeline import DEFAULT_MAX_BYTES, DEFAULT_MAX_TEXT_BYTES, Settings
 from docpipe.records import block_records, document_record
-from docpipe.schemas import SCHEMAS
 
 EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
+# The names of docpipe.schemas.SCHEMAS, which imports pyarrow (tests/test_cli.py keeps them equal).
+DATASETS = ("abstracts", "blocks", "documents", "rejects", "runs")
 
 
 def _languages(value: str) -> tuple[str, ...]:
@@ -46,10 +51,14 @@ def _add_limits(command: argparse.ArgumentParser) -> None:
     command.add_argument("--timeout", type=float, default=Limits.seconds_per_document, help="seconds allowed per document before it is rejected (default: %(default)g)")
     command.add_argument("--max-memory-mb", type=_positive, default=Limits.memory_bytes // 2**20, help="memory allowed per worker process, in MB (default: %(default)s)")
     command.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, help="larger files are rejected unread (default: %(default)s)")
+    command.add_argument(
+        "--max-text-bytes", type=_positive, default=DEFAULT_MAX_TEXT_BYTES,
+        help="larger HTML and text files are rejected before parsing (default: %(default)s)",
+    )
 
 
 def _settings(args: argparse.Namespace) -> tuple[Settings, Limits]:
-    return Settings(languages=args.languages, max_bytes=args.max_bytes), Limits(args.timeout, args.max_memory_mb * 2**20)
+    return Settings(languages=args.languages, max_bytes=args.max_bytes, max_text_bytes=args.max_text_bytes), Limits(args.timeout, args.max_memory_mb * 2**20)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     extract.add_argument("--format", choices=("jsonl", "text"), default="jsonl", help="jsonl: one JSON object per input (default); text: the clean text")
     extract.add_argument("--debug", action="store_true", help="include every removed piece of text and the rule that removed it")
+    extract.add_argument(
+        "--workers", type=_positive, default=None,
+        help="documents parsed at once, each in its own process; output keeps the input order (default: all cores)",
+    )
     _add_limits(extract)
     serve = commands.add_parser("serve", help="run ingest on a cron schedule as a Prefect deployment (starts a local Prefect server unless PREFECT_API_URL is set)")
     serve.add_argument("--cron", required=True, help='schedule in cron syntax, e.g. "0 2 * * *" for 02:00 every night')
@@ -86,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     compact = commands.add_parser("compact", help="merge each dataset's small files into one per partition, atomically")
     compact.add_argument("--out", default="output", help="output root folder or URI (default: output)")
-    compact.add_argument("--dataset", choices=sorted(SCHEMAS), action="append", help="only this dataset (repeatable; default: all)")
+    compact.add_argument("--dataset", choices=DATASETS, action="append", help="only this dataset (repeatable; default: all)")
     return parser
 
 
@@ -125,6 +138,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_stats(args: argparse.Namespace) -> int:
+    from docpipe.dataset import DatasetStore
     from docpipe.stats import print_stats
 
     print_stats(DatasetStore(args.out))
@@ -132,9 +146,11 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 def run_compact(args: argparse.Namespace) -> int:
+    from docpipe.dataset import DatasetStore
+
     store = DatasetStore(args.out)
     store.recover()
-    for dataset in args.dataset or sorted(SCHEMAS):
+    for dataset in args.dataset or DATASETS:
         before, after = store.compact(dataset)
         print(f"{dataset}: {before} files -> {after}")
     return EXIT_OK
@@ -165,19 +181,33 @@ def extract_record(outcome: Any, *, debug: bool = False) -> dict[str, Any]:
     }
 
 
+def _print_record(path: str, record: dict[str, Any], output_format: str) -> None:
+    if output_format == "jsonl":
+        print(json.dumps(record, ensure_ascii=False, default=_json_default), flush=True)
+    elif "error" in record:
+        print(f"=== {path}: rejected ({record['error']['type']}: {record['error']['message']})\n", flush=True)
+    else:
+        print(f"=== {path} [{record['language']}] {record['title'] or ''}\n\n{record['text']}\n", flush=True)
+
+
 def run_extract(args: argparse.Namespace) -> int:
     settings, limits = _settings(args)
     paths = discover(args.paths).files
     rejected = False
-    for path, outcome in zip(paths, run_isolated(paths, settings, workers=1, limits=limits)):
-        rejected |= not isinstance(outcome, Document)
-        record = extract_record(outcome, debug=args.debug)
-        if args.format == "jsonl":
-            print(json.dumps(record, ensure_ascii=False, default=_json_default), flush=True)
-        elif "error" in record:
-            print(f"=== {path}: rejected ({record['error']['type']}: {record['error']['message']})\n", flush=True)
-        else:
-            print(f"=== {path} [{record['language']}] {record['title'] or ''}\n\n{record['text']}\n", flush=True)
+    workers = args.workers or default_workers()
+    # Run from the command line this process has no other thread, so workers may be forked
+    # from it directly: no forkserver process to start and to fill with the stages first.
+    start_method = "fork" if threading.active_count() == 1 else DEFAULT_START_METHOD
+    outcomes = iter_isolated(paths, settings, workers, limits, start_method)
+    try:
+        for path, outcome in zip(paths, outcomes):
+            rejected |= not isinstance(outcome, Document)
+            _print_record(path, extract_record(outcome, debug=args.debug), args.format)
+    except BrokenPipeError:
+        # The reader stopped early (`| head`): stop the workers and end quietly, and keep
+        # the interpreter's last flush from hitting the closed pipe again.
+        outcomes.close()
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_REJECTS if rejected else EXIT_OK
 
 
@@ -206,6 +236,7 @@ def run_ingest(args: argparse.Namespace) -> int:
             timeout_seconds=limits.seconds_per_document,
             max_memory_mb=args.max_memory_mb,
             max_bytes=settings.max_bytes,
+            max_text_bytes=settings.max_text_bytes,
         )
     print_summary(summary)
     return EXIT_REJECTS if summary.rejects else EXIT_OK

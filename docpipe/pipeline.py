@@ -8,6 +8,7 @@ it comes back as a `Reject` naming the stage that refused it.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import stat
 from importlib import metadata
@@ -22,9 +23,6 @@ from docpipe.document import Document, Reject, RejectedInput, Source, SourceType
 from docpipe.language import DEFAULT_LANGUAGES, tag_languages
 from docpipe.metadata import finalize_metadata
 from parsers.detect import detect_type
-from parsers.html import parse_html
-from parsers.pdf import parse_pdf
-from parsers.text import parse_text
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 # HTML and plain text cost far more per byte than PDF: every element becomes a soup node and
@@ -36,11 +34,17 @@ DEFAULT_MAX_TEXT_BYTES = 8 * 1024 * 1024
 _TEXT_TYPES = frozenset({SourceType.HTML, SourceType.TEXT})
 _VERSIONED_LIBRARIES = ("docpipe", "pdfminer.six", "beautifulsoup4", "lxml", "langdetect", "charset-normalizer")
 
-_PARSERS: dict[SourceType, Callable[[bytes, Source], Document]] = {
-    SourceType.HTML: parse_html,
-    SourceType.PDF: parse_pdf,
-    SourceType.TEXT: parse_text,
+# Imported on first use: a run of PDFs never pays for BeautifulSoup's import, nor HTML for pdfminer's.
+_PARSERS = {
+    SourceType.HTML: ("parsers.html", "parse_html"),
+    SourceType.PDF: ("parsers.pdf", "parse_pdf"),
+    SourceType.TEXT: ("parsers.text", "parse_text"),
 }
+
+
+def parser_for(source_type: SourceType) -> Callable[[bytes, Source], Document]:
+    module, function = _PARSERS[source_type]
+    return getattr(importlib.import_module(module), function)
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,7 @@ def process_bytes(data: bytes, source: Source, settings: Settings = Settings()) 
         source.source_type = detect_type(data, source.path)
         _check_text_size(source.source_type, len(data), settings)
         stage = "parse"
-        doc = _PARSERS[source.source_type](data, source)
+        doc = parser_for(source.source_type)(data, source)
         stage = "clean"
         doc = clean(doc)
         if not doc.blocks:

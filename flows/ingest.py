@@ -32,7 +32,7 @@ from docpipe.dataset import DatasetStore
 from docpipe.discover import Discovery, discover
 from docpipe.isolation import Limits
 from docpipe.language import DEFAULT_LANGUAGES
-from docpipe.pipeline import DEFAULT_MAX_BYTES, Settings, parser_versions
+from docpipe.pipeline import DEFAULT_MAX_BYTES, DEFAULT_MAX_TEXT_BYTES, Settings, parser_versions
 from docpipe.progress import report
 from docpipe.summary import RunSummary
 
@@ -44,7 +44,9 @@ def batch_cache_key(_context: Any, parameters: dict[str, Any]) -> str:
     inputs: list[Input] = parameters["inputs"]
     settings: Settings = parameters["settings"]
     digest = hashlib.sha256()
-    for part in (__version__, repr(sorted(parser_versions().items())), repr(settings), *sorted(i.sha256 or i.path for i in inputs)):
+    # Paths as well as contents: a batch's documents carry their source paths, so the same files
+    # in another folder are another batch.
+    for part in (__version__, repr(sorted(parser_versions().items())), repr(settings), *sorted(f"{i.path}\0{i.sha256}" for i in inputs)):
         digest.update(part.encode())
     return f"docpipe-batch-{digest.hexdigest()}"
 
@@ -106,13 +108,14 @@ def ingest(
     timeout_seconds: float = Limits.seconds_per_document,
     max_memory_mb: int = Limits.memory_bytes // 2**20,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
 ) -> RunSummary:
     """Ingest files and folders into the Parquet datasets under ``out_dir``."""
     logger = get_run_logger()
     started = datetime.now(timezone.utc)
     clock = time.monotonic()
     run_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
-    settings = Settings(languages=tuple(languages), max_bytes=max_bytes)
+    settings = Settings(languages=tuple(languages), max_bytes=max_bytes, max_text_bytes=max_text_bytes)
     limits = Limits(timeout_seconds, max_memory_mb * 2**20)
     summary = RunSummary(run_id=run_id, out=out_dir)
 
@@ -158,6 +161,7 @@ def ingest(
                 "timeout_seconds": timeout_seconds,
                 "max_memory_mb": max_memory_mb,
                 "max_bytes": max_bytes,
+                "max_text_bytes": max_text_bytes,
             },
             "docpipe_version": __version__,
         },

@@ -9,6 +9,7 @@ the rule that recognised it, and joins paragraphs that a page break split.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import statistics
 from collections import Counter
@@ -28,6 +29,10 @@ from docpipe.document import Block, BlockKind, Document, RejectedInput, Source
 from docpipe.textnorm import normalise_text
 from parsers import pdf_metadata
 from parsers.pdf_layout import LAYOUT_PARAMS, Line, PageBlock, page_blocks
+
+# pdfminer logs every oddity of a damaged file it reads past as a warning, some once per
+# object: that is stderr noise for a run, and whatever makes a file unusable is a reject.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 # At pdfminer's ~14 pages/s, 1000 pages is over a minute of layout analysis: a book or a
 # scanned archive, not a paper or report. Callers may pass a different cap.
@@ -52,6 +57,12 @@ _REFERENCES_HEADING = re.compile(
     re.I,
 )
 _REFERENCE_START = re.compile(r"^(?:\[\d+\]|\d{1,3}\.\s|\d{1,3}\s(?=[A-Z]))")
+# A line that ends in a hyphen after a letter, and the word that hyphen ends. Both are
+# matched against the end of the text only: a paragraph is joined line by line, and
+# searching the whole of it each time would cost the square of its length.
+_LINE_END_HYPHEN = re.compile(r"[^\W\d_][-\u2010]$")
+_HYPHENATED_HEAD = re.compile(r"([^\W\d_]+)[-\u2010]$")
+_LEADING_WORD = re.compile(r"([^\W\d_]+)")
 # Prefixes written with a hyphen even at a line end ("non-governmental", "self-help").
 _HYPHEN_PREFIXES = frozenset({"non", "self", "ex", "well", "cross", "quasi"})
 # pdfminer reports broken structure with plain Python errors as well as its own.
@@ -170,8 +181,8 @@ def _vocabulary(lines: list[Line]) -> Counter[str]:
 
 def _join_hyphenated(left: str, right: str, vocabulary: Counter[str]) -> str:
     """``left`` ends with a hyphen at a line end: drop it unless the word is a real compound."""
-    head_match = re.search(r"([^\W\d_]+)[-\u2010]$", left)
-    tail_match = re.match(r"([^\W\d_]+)", right)
+    head_match = _HYPHENATED_HEAD.search(left, left.rfind(" ") + 1)  # letters hold no space
+    tail_match = _LEADING_WORD.match(right)
     if not head_match or not tail_match or not tail_match.group(1)[0].islower():
         return left + right  # "Canada-" + "Mexico", "2003-" + "2004": a hyphen that stays
     head, tail = head_match.group(1).lower(), tail_match.group(1).lower()
@@ -186,7 +197,7 @@ def _joined(text: str, more: str, vocabulary: Counter[str]) -> str:
     """Two lines of one paragraph: a space between, or a line-end hyphen resolved."""
     if text.endswith("\u00ad"):
         return text[:-1] + more  # a soft hyphen is a break opportunity, never a character
-    if re.search(r"[^\W\d_][-\u2010]$", text):
+    if _LINE_END_HYPHEN.search(text, len(text) - 3):  # "$" may stand before a final newline
         return _join_hyphenated(text, more, vocabulary)
     return f"{text} {more}"
 

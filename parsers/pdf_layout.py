@@ -101,9 +101,10 @@ def read_lines(line: LTTextLine) -> list[Line]:
     items = list(line)
     chars = [item for item in items if isinstance(item, LTChar)]
     cuts = [0]
-    for index, (left, right) in enumerate(zip(chars, chars[1:])):
+    for left, right in zip(chars, chars[1:]):
         gap = right.x0 - left.x1
-        if gap > 1.5 * max(left.size, right.size) and (_is_bold(left.fontname) != _is_bold(right.fontname) or abs(left.size - right.size) > 1):
+        # Most gaps are word spaces or less: the cheap test first, this runs for every glyph.
+        if gap > 1.5 * left.size and gap > 1.5 * right.size and (_is_bold(left.fontname) != _is_bold(right.fontname) or abs(left.size - right.size) > 1):
             cuts.append(items.index(right, cuts[-1]))
     cuts.append(len(items))
     segments = [items[start:end] for start, end in zip(cuts, cuts[1:])]
@@ -133,17 +134,20 @@ def _read_segment(items: list, y0: float, y1: float) -> Line | None:
             if parts and glyph in _MARKER_GLYPHS and item.size < 0.8 * typical and item.y0 > y0 + 0.2 * typical:
                 continue
             # Bold by overprinting draws the same glyph again at (almost) the same place.
-            places = drawn.setdefault(glyph, [])
-            if any(abs(item.x0 - x) < 1.0 and abs(item.y0 - y) < 1.0 for x, y in places):
+            places = drawn.get(glyph)
+            if places is None:
+                drawn[glyph] = [(item.x0, item.y0)]  # first of its kind: nothing to compare (most glyphs)
+            elif any(abs(item.x0 - x) < 1.0 and abs(item.y0 - y) < 1.0 for x, y in places):
                 continue
-            places.append((item.x0, item.y0))
+            else:
+                places.append((item.x0, item.y0))
             if glyph == " ":
                 # A space glyph drawn inside the previous glyph's box (after a ligature
                 # whose advance is wrong: "cientíﬁ ca") separates nothing.
                 overlapping = previous is not None and _is_ligature(previous.get_text()) and item.x0 < previous.x1 - 0.5 * item.width
                 pending_space = pending_space or not overlapping
                 continue
-            if _CID.fullmatch(glyph):
+            if glyph.startswith("(") and _CID.fullmatch(glyph):
                 cid_glyphs += 1  # a glyph without Unicode mapping: nothing to say for it
                 continue
             if pending_space and parts:

@@ -174,3 +174,68 @@ def test_a_page_with_a_quotation_has_no_abstracts() -> None:
     doc = _text_doc((Path(__file__).parent / "data" / "lang" / "fr_page_with_english_quote.txt").read_text(encoding="utf-8"))
     assert doc.abstracts == {}
     assert doc.language == "fr"
+
+
+SPANISH_BODY = "Los índices larvarios han sido empleados durante más de sesenta años para medir la presencia del mosquito en las viviendas. "
+
+
+def test_a_translated_abstract_at_the_back_is_found() -> None:
+    # Journals such as Rev Panam Salud Publica print the English abstract after the references.
+    doc = _doc(
+        (BlockKind.HEADING, "RESUMEN"),
+        (BlockKind.PARAGRAPH, "Este trabajo busca elucidar la naturaleza de las relaciones entre Canadá y México e identificar áreas de cooperación."),
+        (BlockKind.HEADING, "Introducción"),
+        *[(BlockKind.PARAGRAPH, SPANISH_BODY * 4) for _ in range(12)],
+        (BlockKind.HEADING, "ABSTRACT"),
+        (BlockKind.PARAGRAPH, "This paper sets out to illustrate the nature of the Canada-Mexico bilateral relationship and its areas of cooperation."),
+    )
+    assert sorted(doc.abstracts) == ["en", "es"]
+    assert doc.abstracts["en"].heading == "ABSTRACT"
+    assert doc.abstracts["en"].text.startswith("This paper sets out")
+    assert "This paper sets out" not in doc.text
+    assert doc.language == "es"
+
+
+def test_a_closing_section_in_the_body_language_is_not_a_back_abstract() -> None:
+    doc = _doc(
+        (BlockKind.HEADING, "Introducción"),
+        *[(BlockKind.PARAGRAPH, SPANISH_BODY * 4) for _ in range(12)],
+        (BlockKind.HEADING, "Resumen"),
+        (BlockKind.PARAGRAPH, "En resumen, los índices larvarios dependen más del clima que de las campañas de control en las viviendas."),
+    )
+    assert doc.abstracts == {}
+    assert doc.text.endswith("en las viviendas.")
+
+
+def test_a_structured_abstract_that_ends_the_document_keeps_all_its_parts() -> None:
+    doc = _doc(
+        (BlockKind.HEADING, "Introduction"),
+        *[(BlockKind.PARAGRAPH, BODY_SENTENCE * 4) for _ in range(12)],
+        (BlockKind.HEADING, "RESUMEN"),
+        (BlockKind.PARAGRAPH, "Objetivos. Evaluar los métodos utilizados y los resultados obtenidos en dos encuestas realizadas en Jamaica."),
+        (BlockKind.PARAGRAPH, "Métodos. Se utilizó una modificación de los métodos de encuesta exploratoria de la Organización Mundial de la Salud."),
+        (BlockKind.PARAGRAPH, "Conclusiones. La reducción de la caries dental es atribuible en su mayor parte a la fluoruración de la sal."),
+        (BlockKind.PARAGRAPH, "Factores metodológicos y biológicos que explican la reducción de la caries dental en escolares jamaiquinos"),
+    )
+    assert doc.abstracts["es"].text.startswith("Objetivos. Evaluar")
+    assert doc.abstracts["es"].text.endswith("fluoruración de la sal.")
+    assert doc.text.endswith("escolares jamaiquinos")
+
+
+def _sized(kind: BlockKind, text: str, size: float) -> Block:
+    return Block(kind, text, page=1, font_size=size)
+
+
+def test_a_headless_abstract_is_the_paragraph_set_apart_before_the_first_section() -> None:
+    abstract = "Objectives. Patient experiences of structured heart failure rehabilitation were examined. " * 4
+    front = [
+        _sized(BlockKind.HEADING, "Patient Experiences of Structured Heart Failure Programmes", 18),
+        _sized(BlockKind.PARAGRAPH, "Division of Population Health Sciences, Royal College of Surgeons in Ireland", 9),
+    ]
+    body = [_sized(BlockKind.HEADING, "1. Introduction", 12), *[_sized(BlockKind.PARAGRAPH, BODY_SENTENCE * 4, 10) for _ in range(6)]]
+    set_apart = split_abstracts(tag_languages(Document(Source("t", "", 0), blocks=[*front, _sized(BlockKind.PARAGRAPH, abstract, 9), *body])))
+    assert set_apart.abstracts["en"].heading is None
+    assert set_apart.abstracts["en"].text == abstract
+    # The same paragraph in the body's size is the start of the body, not an abstract.
+    same_size = split_abstracts(tag_languages(Document(Source("t", "", 0), blocks=[*front, _sized(BlockKind.PARAGRAPH, abstract, 10), *body])))
+    assert same_size.abstracts == {}

@@ -16,6 +16,7 @@ import pytest
 from docpipe.boilerplate import clean
 from docpipe.document import BlockKind, Document, RejectedInput, Source, SourceType
 from docpipe.metadata import finalize_metadata
+from docpipe.pipeline import process_path
 from parsers.pdf import parse_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,6 +125,17 @@ def test_run_in_abstract_heading_is_split_off(bmc: Document) -> None:
     abstract = next(i for i, b in enumerate(bmc.blocks) if b.text == "Abstract")
     assert bmc.blocks[abstract].kind is BlockKind.HEADING
     assert bmc.blocks[abstract + 1].text.startswith("Background: Studies of host-parasite interactions")
+
+
+def test_abstract_without_a_heading_is_found() -> None:
+    # Hindawi prints the abstract unheaded, smaller than the body, before "1. Introduction".
+    doc = process_path(HINDAWI)
+    assert isinstance(doc, Document), doc
+    abstract = doc.abstracts["en"]
+    assert abstract.heading is None and abstract.page == 1
+    assert abstract.text.startswith("Objectives. Patient experiences of structured heart failure")
+    assert abstract.text.endswith("sustain patients’ confidence in disease self-management.")
+    assert "Objectives. Patient experiences" not in doc.text
 
 
 def test_metadata_from_info_and_first_page(hindawi: Document) -> None:
