@@ -1,6 +1,6 @@
 """Evaluate docpipe's language stage: accuracy per language and length, before and after smoothing.
 
-    .venv/bin/python bench/language_eval.py [--docs 300] [--pages 1000]
+    .venv/bin/python bench/language_eval.py [--docs 300] [--pages 1000] [--repeat 3] [--devset-only]
 
 Labelled texts:
 - bench/data/sentences.tsv, bench/data/short_lines.tsv: sentences and headings written for
@@ -13,6 +13,11 @@ Labelled texts:
   and without abstract headings, web pages switching language, a quotation in another
   language, names, numbers and short headings, every block labelled with its section's
   language.
+
+Cost: on the devset HTML pages (../shared/devset/html), the median per-page CPU time of
+the extract stages without the language stages, and what tag_languages (the issue's
+"language identification", goal <= +25%) and split_abstracts add to it. ``--devset-only``
+prints just that section and the devset's document-language accuracy.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from docpipe import language  # noqa: E402
 from docpipe.abstracts import split_abstracts  # noqa: E402
 from docpipe.document import Block, BlockKind, Document, RejectedInput, Source  # noqa: E402
 from docpipe.language import DEFAULT_LANGUAGES, UNDETERMINED, detect_block, tag_languages  # noqa: E402
@@ -179,6 +185,8 @@ def evaluate_documents(
         blocks, gold, shape = synthetic_document(rng, sentences, shorts, snippets)
         own = [own_label(b.text) for b in blocks]
         doc = Document(source=Source(f"synthetic-{number}", "", 0), blocks=blocks)
+        # These documents reuse a few hundred sentences: time detection, not the block cache.
+        language._factory(RUN).evidence.clear()
         started = time.perf_counter()
         tag_languages(doc, RUN)
         costs.append(time.perf_counter() - started)
@@ -230,67 +238,115 @@ def evaluate_texts(title: str, rows: list[tuple[str, str]], transform=lambda t: 
           + ", ".join(f"{b} {statistics.mean(t) * 1000:.2f}" for b, t in timings.items()))
 
 
-def evaluate_foreign(title: str, rows: list[tuple[str, str]]) -> None:
+def evaluate_foreign(title: str, rows: list[tuple[str, str]], note: str) -> None:
     counts: dict[str, list[bool]] = defaultdict(list)
     for lang, text in rows:
         if len(text.split()) >= 4:
             counts[lang].append(own_label(text) in RUN)
-    print(f"\n## {title}: share labelled en/es/fr (goal <= 0.05)")
+    print(f"\n## {title}: share labelled en/es/fr ({note})")
     for lang, results in sorted(counts.items()):
         print(f"{lang:<6}{_rate(results)} (n={len(results)})")
     every = [ok for results in counts.values() for ok in results]
     print(f"all   {_rate(every)} (n={len(every)})")
 
 
-def evaluate_devset(limit: int) -> None:
-    """Document language on the HTML devset pages, and the language stages' share of the time."""
+_STAGES = ("other stages", "tag_languages", "split_abstracts")
+
+
+def _timed_page(data: bytes, name: str) -> tuple[dict[str, float], Document] | None:
+    """One devset page through docpipe's extract stages: CPU seconds per stage group (the
+    stages before and after the language ones, tag_languages, split_abstracts) and the document.
+
+    CPU time of this process, not wall time: the stages do no I/O, and on a shared
+    machine other processes would otherwise inflate whichever stage they happen to overlap.
+    """
     from docpipe.boilerplate import clean  # noqa: PLC0415
     from docpipe.metadata import finalize_metadata  # noqa: PLC0415
+    from parsers.detect import detect_type  # noqa: PLC0415
     from parsers.html import parse_html  # noqa: PLC0415
+
+    source = Source(name, "", len(data))
+    started = time.process_time()
+    try:
+        with warnings.catch_warnings():  # bs4 warns about XHTML pages; not this bench's concern
+            warnings.simplefilter("ignore")
+            source.source_type = detect_type(data, name)
+            doc = clean(parse_html(data, source))
+    except RejectedInput:
+        return None
+    if not doc.blocks:
+        return None
+    parsed = time.process_time()
+    doc = tag_languages(doc, RUN)
+    tagged = time.process_time()
+    doc = split_abstracts(doc)
+    split = time.process_time()
+    doc = finalize_metadata(doc)
+    finished = time.process_time()
+    seconds = {"other stages": (parsed - started) + (finished - split), "tag_languages": tagged - parsed, "split_abstracts": split - tagged}
+    return seconds, doc
+
+
+def evaluate_devset(limit: int, repeat: int) -> None:
+    """Document language on the HTML devset pages, and what the language stages add to the
+    median per-page time of the extract stages.
+
+    Each page's time per stage is the fastest of ``repeat`` passes over the whole devset,
+    which keeps other processes on a shared machine out of the figure. Every pass starts
+    from a fresh detector factory, so its caches warm up over the pass as in one worker's
+    run rather than carrying the previous pass's pages over.
+    """
+    import json  # noqa: PLC0415
 
     cases = DEVSET / "cases.jsonl"
     if not cases.exists():
         print(f"\n(devset not found at {DEVSET})")
         return
-    import json  # noqa: PLC0415
-
     rows = [json.loads(line) for line in cases.read_text(encoding="utf-8").splitlines() if line.strip()][:limit]
+    pages = [(row, (DEVSET / row["file"]).read_bytes()) for row in rows]
+    timings: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    docs: dict[str, Document] = {}
+    for _ in range(repeat):
+        language._factory.cache_clear()
+        detect_block("load the detector factory outside the timings", RUN)
+        for row, data in pages:
+            timed = _timed_page(data, row["file"])
+            if timed is not None:
+                for stage, seconds in timed[0].items():
+                    timings[row["file"]][stage].append(seconds)
+                docs[row["file"]] = timed[1]
     right: dict[str, list[bool]] = defaultdict(list)
-    without, with_language = [], []
-    for row in rows:
-        data = (DEVSET / row["file"]).read_bytes()
-        started = time.perf_counter()
-        try:
-            with warnings.catch_warnings():  # bs4 warns about XHTML pages; not this bench's concern
-                warnings.simplefilter("ignore")
-                doc = clean(parse_html(data, Source(row["file"], "", len(data))))
-        except RejectedInput:
-            continue
-        doc = finalize_metadata(doc)
-        other = time.perf_counter() - started
-        if not doc.blocks:
-            continue
-        started = time.perf_counter()
-        split_abstracts(tag_languages(doc, RUN))
-        spent = time.perf_counter() - started
-        without.append(other)
-        with_language.append(other + spent)
-        truth = row.get("lang")
-        expected = truth if truth in RUN else UNDETERMINED
-        right[expected if truth in RUN else "other"].append(doc.language == expected)
-    print(f"\n## HTML devset ({len(without)} pages, parser: {doc.parser}): document language")
+    for row, _ in pages:
+        doc = docs.get(row["file"])
+        if doc is not None:
+            truth = row.get("lang")
+            expected = truth if truth in RUN else UNDETERMINED
+            right[expected if truth in RUN else "other"].append(doc.language == expected)
+    print(f"\n## HTML devset ({len(docs)} pages, parser: {next(iter(docs.values())).parser}): document language")
     for lang, results in sorted(right.items()):
         print(f"{lang:<6}{_rate(results)} (n={len(results)})  {'(other languages must come out und)' if lang == 'other' else ''}")
-    base, total = statistics.median(without), statistics.median(with_language)
-    print(f"median per-page time: {base * 1000:.1f} ms without language stages, {total * 1000:.1f} ms with "
-          f"(+{(total / base - 1) * 100:.0f}%, goal <= 25%)")
+
+    fastest = [{stage: min(times[stage]) for stage in _STAGES} for times in timings.values()]
+    base = statistics.median(page["other stages"] for page in fastest)
+    print(f"\nmedian per-page CPU time of the extract stages (fastest of {repeat} passes): "
+          f"{base * 1000:.1f} ms without the language stages")
+    for label, stages in (("+ tag_languages", _STAGES[:2]), ("+ tag_languages + split_abstracts", _STAGES)):
+        total = statistics.median(sum(page[stage] for stage in stages) for page in fastest)
+        own = statistics.median(sum(page[stage] for stage in stages[1:]) / page["other stages"] for page in fastest)
+        print(f"  {label:<36}{total * 1000:6.1f} ms  +{(total / base - 1) * 100:.1f}% (goal <= 25%); "
+              f"median page's own share +{own * 100:.1f}%")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=300, help="synthetic documents to generate")
     parser.add_argument("--pages", type=int, default=1000, help="devset pages to run at most")
+    parser.add_argument("--repeat", type=int, default=3, help="passes over the devset pages for the timings")
+    parser.add_argument("--devset-only", action="store_true", help="only the devset pages: document language and cost")
     args = parser.parse_args()
+    if args.devset_only:
+        evaluate_devset(args.pages, args.repeat)
+        return
 
     written = _tsv("sentences.tsv")
     shorts_rows = _tsv("short_lines.tsv")
@@ -306,8 +362,11 @@ def main() -> None:
     evaluate_texts("ALL-CAPS sentences", sentences_in_run, str.upper)
     evaluate_texts("Short lines and UI strings (written headings + apprise/humanize catalogues)",
                    [(lang, t) for lang, t in shorts_rows + packaged if lang in RUN])
-    evaluate_foreign("pt/it/de/ca sentences (written)", [(lang, t) for lang, t in written if lang in FOREIGN])
-    evaluate_foreign("pt/it/de/ca UI strings of 4+ words (apprise/humanize)", [(lang, t) for lang, t in packaged if lang in FOREIGN])
+    evaluate_foreign("pt/it/de/ca sentences (written)", [(lang, t) for lang, t in written if lang in FOREIGN], "goal <= 0.05")
+    # Not the issue's goal, which is on sentences: these are labels of 4-6 words, most with
+    # fewer than 25 letters, where the block's context decides and no foil check is made.
+    evaluate_foreign("pt/it/de/ca UI strings of 4+ words (apprise/humanize)", [(lang, t) for lang, t in packaged if lang in FOREIGN],
+                     "no goal: mostly under 25 letters, decided from context")
 
     sentences: dict[str, list[str]] = defaultdict(list)
     for lang, text in written:
@@ -320,7 +379,7 @@ def main() -> None:
         if lang in RUN and 4 <= len(text.split()) <= 8:
             snippets[lang].append(text)
     evaluate_documents(args.docs, sentences, shorts, snippets)
-    evaluate_devset(args.pages)
+    evaluate_devset(args.pages, args.repeat)
     print(f"\n(texts in the run's languages: {len(in_run)})")
 
 

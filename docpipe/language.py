@@ -9,7 +9,10 @@ one of its loaded languages on everything. So:
   so does long text with almost none of its language's commonest words (Hungarian,
   Polish, lists of names, code);
 - text mostly in capitals is lowercased first (langdetect's profiles barely know capitals);
-- each block is detected once, from at most ``_MAX_CHARS`` characters;
+- each block is detected once, from at most ``_MAX_CHARS`` characters, by a Detector
+  subclass that computes exactly what langdetect's would at a fraction of its cost (the
+  language stage must stay within a quarter of a page's processing time); a text already
+  seen in the process (a site's recurring lines) is answered from a cache;
 - the final labels come from a Viterbi pass over the block sequence: a block's own evidence
   weighs with the square of its length (up to 60 letters), every change of language costs
   a penalty, a heading attaches to the text after it and a name or number to the text
@@ -21,12 +24,15 @@ from __future__ import annotations
 
 import math
 import os
+import random
 import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-from langdetect.lang_detect_exception import LangDetectException
+from langdetect.lang_detect_exception import ErrorCode, LangDetectException
+from langdetect.utils.ngram import NGram
 
 from docpipe.document import Block, BlockKind, Document
 
@@ -56,22 +62,170 @@ _FOIL_MIN_LETTERS = 25  # the foil check needs this much text to be trusted
 _FOIL_MIN_PROB = 0.9
 _PROB_FLOOR = 1e-4
 # langdetect averages 7 random-sampling trials of up to 1000 steps, stopping a trial once
-# one language passes 0.99999. On the 120 characters it is given, one trial with looser
-# limits gives the same labels on the bench (bench/language_eval.py) at a third of the cost.
-_TRIALS = 1
+# one language passes 0.99999. On the 120 characters it is given, one trial (_Detector runs
+# only one) with looser limits gives the same labels on the bench (bench/language_eval.py)
+# at a third of the cost.
 _ITERATION_LIMIT = 200
 _CONVERGED = 0.999
 _SWITCH_PENALTY = 3.0
 _HEADING_ATTACH = 1.0  # a switch just before a heading is cheaper, just after it dearer
 _SHORT_LINE_ATTACH = 0.3  # a switch just after a name or number is cheaper, before it dearer
 _HTML_LANG_BONUS = 0.3
-_LETTER = re.compile(r"[^\W\d_]")
 # Tables and code are data, not prose: a long table of names must not outvote the text.
 _DATA_KINDS = (BlockKind.TABLE, BlockKind.CODE)
 
 
+class _NormalisedChars(dict[int, str]):
+    """langdetect's normalisation of each code point, computed once: ``str.translate``
+    then normalises a text at C speed instead of a Unicode-block search per character."""
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = NGram.normalize(chr(code))
+        return value
+
+
+_NORMALISED = _NormalisedChars()
+_WORD_CACHE_MAX = 50_000  # distinct words kept per factory; Zipf's law makes most lookups hits
+_EVIDENCE_CACHE_MAX = 5_000  # blocks (up to 1000 characters each) whose evidence is kept
+_SPACE_RUN = re.compile(" {2,}")
+_LATIN = re.compile("[A-z]")  # langdetect's own test, 'A' <= ch <= 'z'
+# langdetect means to spare Latin Extended Additional but compares a block number with a
+# block name, so in effect it counts everything from U+0300 on.
+_NON_LATIN = re.compile("[\u0300-\U0010ffff]")
+
+
+class _Factory(DetectorFactory):
+    """A factory whose detectors remember each word's n-grams (they depend only on the
+    word and the loaded profiles), and which remembers each block's evidence: pages of
+    one site repeat lines (taglines, labels) that the boilerplate rules keep."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.word_ngrams: dict[str, tuple[str, ...]] = {}
+        self.evidence: dict[str, dict[str, float]] = {}
+
+    def _create_detector(self) -> Detector:
+        return _Detector(self)
+
+
+class _Detector(Detector):
+    """langdetect's Detector running one trial, made faster without changing a single result
+    (it overrides langdetect 1.0.9's internals: tests/test_language.py checks it against
+    langdetect's own Detector).
+
+    langdetect walks the text a character at a time in Python three times (append,
+    cleaning, n-gram extraction), draws from its seeded generator at every step and
+    updates its probabilities with an indexed loop; that was most of the language stage's
+    time. Here the first two walks are regular expressions, n-grams come word by word from
+    a cache (``NGram.add_char`` resets at every normalised space, so a word's n-grams
+    depend on the word alone), the draws are made once per number of n-grams, and the
+    update is one list comprehension doing the same arithmetic in the same order.
+    """
+
+    def __init__(self, factory: _Factory) -> None:
+        # langdetect's own __init__, less its ``random.Random()``: seeding that from
+        # os.urandom cost a tenth of a detection, and the generator is seeded afresh anyway.
+        self.word_lang_prob_map = factory.word_lang_prob_map
+        self.langlist = factory.langlist
+        self.seed = factory.seed
+        self.text = ""
+        self.langprob = None
+        self.alpha = self.ALPHA_DEFAULT
+        self.n_trial = 1
+        self.max_text_length = 10000
+        self.prior_map = None
+        self.verbose = False
+        self._word_ngrams = factory.word_ngrams
+
+    def append(self, text: str) -> None:
+        # The e-mail pattern backtracks over every run of letters: only run it when it can match.
+        if "://" in text:
+            text = self.URL_RE.sub(" ", text)
+        if "@" in text:
+            text = self.MAIL_RE.sub(" ", text)
+        self.text += _SPACE_RUN.sub(" ", NGram.normalize_vi(text)[: self.max_text_length])
+
+    def cleaning_text(self) -> None:
+        # langdetect drops Latin letters only from mostly non-Latin text; counting first
+        # leaves its own per-character pass to those rare texts.
+        non_latin = len(_NON_LATIN.findall(self.text))
+        if non_latin and 2 * len(_LATIN.findall(self.text)) < non_latin:
+            super().cleaning_text()
+
+    def _extract_ngrams(self) -> list[str]:
+        words = self.text.translate(_NORMALISED).split(" ")
+        cache = self._word_ngrams
+        if len(cache) > _WORD_CACHE_MAX:
+            cache.clear()
+        ngrams: list[str] = []
+        last = len(words) - 1
+        for index, word in enumerate(words):
+            if not word:  # a space after a space yields nothing
+                continue
+            key = word if index == last else word + " "
+            found = cache.get(key)
+            if found is None:
+                found = cache[key] = _word_ngrams(key, self.word_lang_prob_map)
+            ngrams.extend(found)
+        return ngrams
+
+    def _detect_block(self) -> None:
+        self.cleaning_text()
+        ngrams = self._extract_ngrams()
+        if not ngrams:
+            raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
+        gauss, picks = _draws(self.seed, len(ngrams), self.ITERATION_LIMIT)
+        weight = (self.alpha + gauss * self.ALPHA_WIDTH) / self.BASE_FREQ
+        table, converged, limit = self.word_lang_prob_map, self.CONV_THRESHOLD, self.ITERATION_LIMIT
+        prob = _leading_nonzero(self._init_probability())
+        for step, pick in enumerate(picks):
+            prob = [p * (weight + q) for p, q in zip(prob, table[ngrams[pick]])]
+            if step % 5 == 0 and (self._normalize_prob(prob) > converged or step >= limit):
+                break
+        self.langprob = prob + [0.0] * (len(self.langlist) - len(prob))
+
+
+@lru_cache(maxsize=1024)
+def _draws(seed: int, count: int, limit: int) -> tuple[float, tuple[int, ...]]:
+    """What langdetect's generator, seeded afresh for each detection, draws in a one-trial
+    detection over ``count`` n-grams: the gaussian that perturbs alpha, then the indices of
+    the n-grams it samples, as many as a trial stopping at ``limit`` steps can use."""
+    generator = random.Random(seed)
+    gauss = generator.gauss(0.0, 1.0)
+    indices = range(count)
+    # A trial looks at convergence every fifth step, so it may run four steps past the limit.
+    return gauss, tuple(generator.choice(indices) for _ in range(limit + 5))
+
+
+def _leading_nonzero(prob: list[float]) -> list[float]:
+    """The probabilities up to the last non-zero one. Languages a prior map leaves out stay
+    at exactly 0 whatever they are multiplied by, and adding 0.0 changes no sum; as the run's
+    languages are loaded first, a restricted detection works on those alone, same results."""
+    end = len(prob)
+    while end and not prob[end - 1]:
+        end -= 1
+    return prob[:end]
+
+
+def _word_ngrams(word: str, known: dict[str, list[float]]) -> tuple[str, ...]:
+    """The 1- to 3-grams ``NGram.add_char`` yields over one normalised word (and its
+    trailing space), in its order, skipping words in capitals as it does, kept when a
+    profile has them. Its buffer after each character is the last three of " " + word."""
+    padded = " " + word
+    capital, found = False, []
+    for end in range(1, len(padded)):
+        char = padded[end]
+        capital = (capital or padded[end - 1].isupper()) if char.isupper() else False
+        if capital:
+            continue
+        for gram in (char, padded[end - 1 : end + 1], padded[end - 2 : end + 1] if end > 1 else ""):
+            if gram and gram != " " and gram in known:
+                found.append(gram)
+    return tuple(found)
+
+
 @lru_cache(maxsize=8)
-def _factory(languages: tuple[str, ...]) -> DetectorFactory:
+def _factory(languages: tuple[str, ...]) -> _Factory:
     """A seeded factory holding the run's profiles and the foils' (built once per process)."""
     available = set(os.listdir(PROFILES_DIRECTORY))
     unknown = [code for code in languages if code not in available]
@@ -82,7 +236,7 @@ def _factory(languages: tuple[str, ...]) -> DetectorFactory:
     for code in loaded:
         with open(os.path.join(PROFILES_DIRECTORY, code), encoding="utf-8") as handle:
             profiles.append(handle.read())
-    factory = DetectorFactory()
+    factory = _Factory()
     factory.load_json_profile(profiles)
     factory.set_seed(_SEED)
     return factory
@@ -90,22 +244,22 @@ def _factory(languages: tuple[str, ...]) -> DetectorFactory:
 
 def _letter_count(text: str) -> int:
     """Letters in the block's opening, enough to know how much its evidence weighs."""
-    return len(_LETTER.findall(text, 0, 4 * _FULL_EVIDENCE_LETTERS))
+    return sum(map(len, _words(text[: 4 * _FULL_EVIDENCE_LETTERS])))
 
 
-def _prepared(text: str) -> str:
-    """The text as langdetect should see it: capped, and lowercased when mostly capitals."""
+def _prepared(text: str) -> tuple[str, int]:
+    """The text as langdetect should see it (capped, and lowercased when mostly capitals)
+    and the number of letters in it."""
     text = text[:_MAX_CHARS]
-    letters = _LETTER.findall(text)
-    if letters and sum(ch.isupper() for ch in letters) > 0.5 * len(letters):
+    letters = "".join(_words(text))
+    if sum(map(str.isupper, letters)) > 0.5 * len(letters):
         text = text.lower()
-    return text
+    return text, len(letters)
 
 
-def _probabilities(text: str, languages: tuple[str, ...], restricted: bool, trials: int) -> dict[str, float]:
+def _probabilities(text: str, languages: tuple[str, ...], restricted: bool) -> dict[str, float]:
     """langdetect's distribution over the loaded languages, or over the run's when restricted."""
     detector = _factory(languages).create()
-    detector.n_trial = trials
     detector.ITERATION_LIMIT = _ITERATION_LIMIT
     detector.CONV_THRESHOLD = _CONVERGED
     if restricted:
@@ -122,19 +276,31 @@ def detect_block(text: str, languages: Sequence[str] = DEFAULT_LANGUAGES) -> dic
 
     Long enough text is first matched against the run's languages and the foils; when a
     foil wins clearly the mass goes to ``und``. Otherwise the restricted model decides,
-    which is markedly better than the open one on short text.
+    which is markedly better than the open one on short text. A text seen before in the
+    process is answered from the factory's cache.
     """
     run = tuple(languages)
-    prepared = _prepared(text)
-    letters = len(_LETTER.findall(prepared))
+    opening = text[:_FUNCTION_WORD_MAX_CHARS]  # all that the evidence depends on
+    cache = _factory(run).evidence
+    found = cache.get(opening)
+    if found is None:
+        if len(cache) > _EVIDENCE_CACHE_MAX:
+            cache.clear()
+        found = cache[opening] = _own_evidence(opening, run)
+    return dict(found)  # the caller's to change
+
+
+def _own_evidence(text: str, run: tuple[str, ...]) -> dict[str, float]:
+    """detect_block's answer, computed."""
+    prepared, letters = _prepared(text)
     if letters < _MIN_LETTERS:
         return {}
     if letters >= _FOIL_MIN_LETTERS:
-        open_probs = _probabilities(prepared, run, restricted=False, trials=_TRIALS)
+        open_probs = _probabilities(prepared, run, restricted=False)
         if not open_probs:
             return {UNDETERMINED: 1.0}
         best = max(open_probs, key=open_probs.__getitem__)
-        if best in run and _lacks_function_words(text[:_FUNCTION_WORD_MAX_CHARS], best):
+        if best in run and _lacks_function_words(text, best):
             return {UNDETERMINED: 1.0}
         if best in run:
             mass = sum(open_probs.get(code, 0.0) for code in run)
@@ -142,7 +308,7 @@ def detect_block(text: str, languages: Sequence[str] = DEFAULT_LANGUAGES) -> dic
         foreign = 1.0 - sum(open_probs.get(code, 0.0) for code in run)
         if open_probs[best] >= _FOIL_MIN_PROB or foreign >= _FOIL_MIN_PROB:
             return {UNDETERMINED: foreign} | {code: open_probs.get(code, 0.0) for code in run}
-    probs = _probabilities(prepared, run, restricted=True, trials=_TRIALS)
+    probs = _probabilities(prepared, run, restricted=True)
     if not probs:
         return {UNDETERMINED: 1.0}
     return {code: probs.get(code, 0.0) for code in run}
@@ -151,10 +317,21 @@ def detect_block(text: str, languages: Sequence[str] = DEFAULT_LANGUAGES) -> dic
 def _lacks_function_words(text: str, language: str) -> bool:
     """True when a long text has almost none of ``language``'s commonest words."""
     common = _FUNCTION_WORDS.get(language)
-    words = _WORD.findall(text.lower())
-    if common is None or len(words) < _FUNCTION_WORD_MIN_WORDS:
+    if common is None:
         return False
-    return sum(word in common for word in words) < _FUNCTION_WORD_MIN_SHARE * len(words)
+    words = _words(text.lower())
+    if len(words) < _FUNCTION_WORD_MIN_WORDS:
+        return False
+    return sum(map(common.__contains__, words)) < _FUNCTION_WORD_MIN_SHARE * len(words)
+
+
+def _words(text: str) -> list[str]:
+    """The words ``_WORD`` finds, in another order, at twice its speed: a whitespace-separated
+    token of letters only is one word; only the rest needs the regular expression."""
+    tokens = text.split()
+    words = [token for token in tokens if token.isalpha()]
+    words += _WORD.findall(" ".join([token for token in tokens if not token.isalpha()]))
+    return words
 
 
 def _weight(letters: int) -> float:
@@ -170,12 +347,12 @@ def _html_lang(doc: Document) -> str | None:
     return value.strip().lower().replace("_", "-").split("-")[0]
 
 
-def _attachment(block: Block) -> int:
+def _attachment(block: Block, letters: int) -> int:
     """+1: a heading, belongs with the text after it; -1: another short line (a name, a
     number), belongs with the text before it; 0: text that speaks for itself."""
     if block.kind is BlockKind.HEADING:
         return 1
-    return -1 if _letter_count(block.text) < _INFERRED_BELOW_LETTERS else 0
+    return -1 if letters < _INFERRED_BELOW_LETTERS else 0
 
 
 def smooth(
@@ -237,7 +414,7 @@ def tag_languages(doc: Document, languages: Sequence[str] = DEFAULT_LANGUAGES) -
     run = tuple(languages)
     evidence = [detect_block(block.text, run) for block in doc.blocks]
     letters = [_letter_count(block.text) for block in doc.blocks]
-    attachment = [_attachment(block) for block in doc.blocks]
+    attachment = [_attachment(block, size) for block, size in zip(doc.blocks, letters)]
     favoured = _html_lang(doc)
     path = smooth(evidence, letters, attachment, run + (UNDETERMINED,), favoured if favoured in run else None)
 

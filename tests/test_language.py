@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from langdetect.detector import Detector
+from langdetect.lang_detect_exception import LangDetectException
 
 from docpipe import language
 from docpipe.document import Block, BlockKind, Document, Source
@@ -153,6 +155,50 @@ def test_short_lines_alone_follow_the_html_lang_prior() -> None:
     tag_languages(doc)
     assert [b.language for b in doc.blocks] == ["fr", "fr"]
     assert all(b.language_inferred for b in doc.blocks)
+
+
+@pytest.mark.parametrize("restricted", [False, True])
+def test_fast_detector_matches_langdetect_exactly(restricted: bool) -> None:
+    # The language stage's detector re-implements langdetect's internals for speed; every
+    # probability must still be the one langdetect's own Detector computes.
+    texts = [
+        SPANISH,
+        PORTUGUESE.upper(),
+        "Le comité publiera son rapport final sur le commerce et la migration au printemps prochain.",
+        "McDonald's  NASA-funded   iPhone study, see https://example.org/x?y=1 or write to a.b@example.org",
+        "Прави́тельство объявило о новых мерах — and some English",
+        "Việt Nam tiếng Việt ạ ế",
+        "中文 日本語のテキスト ﾃｷｽﾄ 한국어",
+        "A" * 40,
+        "x\ty\nz  é  ç ñ 1234 ¡¿ «»",
+    ]
+    factory = language._factory(language.DEFAULT_LANGUAGES)
+    for text in texts:
+        results = []
+        for detector in (factory.create(), Detector(factory)):
+            detector.n_trial = 1
+            detector.ITERATION_LIMIT, detector.CONV_THRESHOLD = 200, 0.999
+            if restricted:
+                detector.set_prior_map({code: 1.0 for code in language.DEFAULT_LANGUAGES})
+            detector.append(text)
+            try:
+                detector.get_probabilities()
+            except LangDetectException:
+                results.append(("no features", detector.text))
+            else:
+                results.append((detector.langprob, detector.text))
+        assert results[0] == results[1], text
+
+
+@pytest.mark.parametrize("text", ["l'homme, co-op; 2004's x_y", "²½Ⅻ abc1def ⓐb", "a\u00a0b\u3000c\td\ne", "", "   "])
+def test_fast_word_split_finds_the_same_words(text: str) -> None:
+    assert sorted(language._words(text)) == sorted(language._WORD.findall(text))
+
+
+def test_cached_evidence_is_a_copy() -> None:
+    detect_block(SPANISH).clear()  # a caller changing its answer (boilerplate.layout pops "und")
+    probs = detect_block(SPANISH)
+    assert max(probs, key=probs.__getitem__) == "es"
 
 
 def test_unknown_language_code_is_refused() -> None:
