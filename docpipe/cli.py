@@ -10,6 +10,7 @@ files at a time, so start-up is a large share of its cost, and it needs neither 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -17,15 +18,18 @@ import sys
 import threading
 from collections.abc import Sequence
 from datetime import date, datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docpipe import __version__
 from docpipe.discover import discover
 from docpipe.document import Document
 from docpipe.language import DEFAULT_LANGUAGES
-from docpipe.isolation import DEFAULT_START_METHOD, Limits, default_workers, iter_isolated
+from docpipe.isolation import DEFAULT_START_METHOD, Limits, default_workers, iter_isolated, start_forkserver
 from docpipe.pipeline import DEFAULT_MAX_BYTES, DEFAULT_MAX_TEXT_BYTES, Settings
 from docpipe.records import block_records, document_record
+
+if TYPE_CHECKING:
+    from flows.server import EmbeddedServer
 
 EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
 # The names of docpipe.schemas.SCHEMAS, which imports pyarrow (tests/test_cli.py keeps them equal).
@@ -212,6 +216,22 @@ def run_extract(args: argparse.Namespace) -> int:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
+    import flows  # sets Prefect's defaults (PREFECT_HOME, quiet logs) without importing Prefect
+    from flows.server import EmbeddedServer
+
+    # Start-up runs side by side: the server and the forkserver (which imports the stages)
+    # boot in processes of their own while this one imports Prefect.
+    server = None if args.dask_address else EmbeddedServer.launch(str(flows.PREFECT_HOME))
+    try:
+        if not args.dask_address:
+            start_forkserver()
+        return _ingest(args, server)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def _ingest(args: argparse.Namespace, server: EmbeddedServer | None) -> int:
     from docpipe.report import print_summary, progress_bar
     from flows.ingest import ingest  # importing Prefect costs seconds: only for this command
 
@@ -225,7 +245,7 @@ def run_ingest(args: argparse.Namespace) -> int:
         except PrefectServerRequired as problem:
             print(f"docpipe ingest: error: {problem}", file=sys.stderr)
             return EXIT_USAGE
-    with progress_bar():
+    with server.session() if server is not None else contextlib.nullcontext(), progress_bar():
         summary = flow(
             paths=list(args.paths),
             out_dir=args.out,
