@@ -86,13 +86,17 @@ def _is_ligature(glyph: str) -> bool:
 
 
 @lru_cache(maxsize=1024)
-def _is_bold(fontname: str) -> bool:
-    return bool(_BOLD_FONT.search(fontname.split("+")[-1]))
+def _face(fontname: str) -> tuple[bool, bool]:
+    """(bold, italic) of a font, by its name (without the subset prefix "ABCDEF+")."""
+    name = fontname.split("+")[-1]
+    return bool(_BOLD_FONT.search(name)), bool(_ITALIC_FONT.search(name))
 
 
-@lru_cache(maxsize=1024)
-def _is_italic(fontname: str) -> bool:
-    return bool(_ITALIC_FONT.search(fontname.split("+")[-1]))
+def _drawn_near(places: list[tuple[float, float]], x0: float, y0: float) -> bool:
+    for x, y in places:
+        if abs(x0 - x) < 1.0 and abs(y0 - y) < 1.0:
+            return True
+    return False
 
 
 def read_lines(line: LTTextLine) -> list[Line]:
@@ -104,7 +108,7 @@ def read_lines(line: LTTextLine) -> list[Line]:
     for left, right in zip(chars, chars[1:]):
         gap = right.x0 - left.x1
         # Most gaps are word spaces or less: the cheap test first, this runs for every glyph.
-        if gap > 1.5 * left.size and gap > 1.5 * right.size and (_is_bold(left.fontname) != _is_bold(right.fontname) or abs(left.size - right.size) > 1):
+        if gap > 1.5 * left.size and gap > 1.5 * right.size and (_face(left.fontname)[0] != _face(right.fontname)[0] or abs(left.size - right.size) > 1):
             cuts.append(items.index(right, cuts[-1]))
     cuts.append(len(items))
     segments = [items[start:end] for start, end in zip(cuts, cuts[1:])]
@@ -134,13 +138,14 @@ def _read_segment(items: list, y0: float, y1: float) -> Line | None:
             if parts and glyph in _MARKER_GLYPHS and item.size < 0.8 * typical and item.y0 > y0 + 0.2 * typical:
                 continue
             # Bold by overprinting draws the same glyph again at (almost) the same place.
+            x0, gy0 = item.x0, item.y0
             places = drawn.get(glyph)
             if places is None:
-                drawn[glyph] = [(item.x0, item.y0)]  # first of its kind: nothing to compare (most glyphs)
-            elif any(abs(item.x0 - x) < 1.0 and abs(item.y0 - y) < 1.0 for x, y in places):
+                drawn[glyph] = [(x0, gy0)]  # first of its kind: nothing to compare (most glyphs)
+            elif _drawn_near(places, x0, gy0):
                 continue
             else:
-                places.append((item.x0, item.y0))
+                places.append((x0, gy0))
             if glyph == " ":
                 # A space glyph drawn inside the previous glyph's box (after a ligature
                 # whose advance is wrong: "cientíﬁ ca") separates nothing.
@@ -161,8 +166,9 @@ def _read_segment(items: list, y0: float, y1: float) -> Line | None:
                 glyph = unicodedata.normalize("NFKC", glyph)
             parts.append(glyph)
             sizes.append(item.size)
-            bold_flags.append(_is_bold(item.fontname))
-            italic_glyphs += _is_italic(item.fontname)
+            bold, italic = _face(item.fontname)
+            bold_flags.append(bold)
+            italic_glyphs += italic
             previous = item
             first_glyph = first_glyph or item
         elif isinstance(item, LTAnno) and item.get_text() == " ":
