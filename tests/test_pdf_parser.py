@@ -81,9 +81,23 @@ def test_no_running_header_or_page_number_in_the_body(hindawi: Document, bmc: Do
             assert "Rehabilitation Research and Practice" not in block.text
         assert not re.fullmatch(r"\d{1,3}", block.text.strip())
     assert not any(re.search(r"Page \d+ of 11", b.text) for b in bmc.blocks)
-    assert not any("Zohdy et al. BMC Ecology 2012, 12:4" in b.text for b in bmc.blocks if b.page and b.page > 1)
+    assert not any("Zohdy et al. BMC Ecology 2012, 12:4" in b.text for b in bmc.blocks)
     rules = hindawi.removal_counts()
     assert rules.get("running-header", 0) >= 4 and rules.get("page-number", 0) >= 4
+
+
+def test_the_running_head_in_the_first_page_masthead_goes_too(bmc: Document) -> None:
+    # Page 1 prints the running head with the publication date after it, below the overlay lines.
+    (masthead,) = [r for r in bmc.removed if r.page == 1 and r.rule == "running-header"]
+    assert masthead.text.startswith("Zohdy et al. BMC Ecology 2012, 12:4") and "(26 March 2012)" in masthead.text
+
+
+def test_the_publishers_closing_advert_is_removed_and_the_references_before_it_stay(bmc: Document) -> None:
+    advert = [r.text for r in bmc.removed if r.rule == "publisher-advert"]
+    assert advert[0].startswith("Submit your next manuscript to BioMed Central")
+    assert "Thorough peer review" in advert and advert[-1] == "Submit your manuscript at www.biomedcentral.com/submit"
+    assert not any("BioMed Central and take full advantage" in b.text or b.text == "Thorough peer review" for b in bmc.blocks)
+    assert "Lemur habitat and dental senescence in Ranomafana National Park" in bmc.blocks[-2].text  # the last reference
 
 
 def test_hyphenation_is_undone_but_real_compounds_stay(hindawi: Document, bmc: Document) -> None:

@@ -10,6 +10,9 @@ Rules, each named in ``Document.removed``:
   (an organisation's or series' name on a cover), with the acronym set beside it.
 - ``pull-quote``: a short block whose words repeat a passage of a longer body block and is
   set apart by its layout (another size or weight, or a narrower measure).
+- ``publisher-advert``: the publisher's call for manuscripts that closes a journal's PDF
+  ("Submit your next manuscript to ...", its list of selling points): from such a line on
+  the last page to the end, when all that follows is short.
 - ``colophon``: the publishing details at the back or inside cover (ISBN, ISSN, mail
   agreement, address, telephone, copyright, funding line). The parser has already read
   ISBN, ISSN, DOI and the printed date from the whole text, so removing it loses no metadata;
@@ -41,6 +44,11 @@ _TERMINAL = (".", "!", "?", ":", ";", "”", '"', ")")
 _NAME_LANGUAGES = ("en", "es", "fr", "pt", "de", "it")
 _ACRONYM = re.compile(r"^[A-ZÀ-Þ]{2,10}$")
 # Colophon signals: identifiers, postal and contact details, copyright, funding.
+_SUBMISSION_ADVERT = re.compile(
+    r"\bsubmit your (?:next )?manuscripts?\b|\bsoumettez votre (?:prochain )?manuscrit|\benv[ií]e su (?:pr[oó]ximo )?manuscrito"
+    r"|\bsubmeta seu (?:pr[oó]ximo )?manuscrito",
+    re.I,
+)
 _COLOPHON_STRONG = re.compile(r"\bISBN\b|\bISSN\b|mail agreement|poste[- ]publications|dépôt légal|legal deposit", re.I)
 _COLOPHON_WEAK = (
     re.compile(r"\b(?:tel|tél|phone|fax|téléc)\b\.?\s*[:/]|\(\d{3}\)\s*\d{3}[-.\s]\d{4}", re.I),
@@ -60,6 +68,7 @@ def remove_layout_boilerplate(doc: Document) -> Document:
     _remove_multilingual_names(doc)
     _remove_pull_quotes(doc)
     _remove_colophon(doc)
+    _remove_back_advert(doc)
     _join_broken_paragraphs(doc)
     return doc
 
@@ -121,14 +130,23 @@ def _remove_page_furniture(doc: Document) -> None:
     for index, edge in edges.items():
         block = doc.blocks[index]
         pattern = _pattern(block.text)
-        # The first page often prints the running head inside a masthead (publisher, DOI, date).
-        extended = any(len(p) >= 20 and p in pattern for _, p in running) and block.kind is not BlockKind.HEADING
         if _PAGE_NUMBER.match(block.text.strip()):
             doomed[index] = "page-number"
-        elif (edge, pattern) in running or extended:
+        elif (edge, pattern) in running or _inside_masthead(block, pattern, running):
             doomed[index] = "running-header" if edge == "top" else "running-footer"
+    # The first page often prints the running head inside a masthead (journal, volume, URL,
+    # date), which need not lie in the edge band: other lines may be set above it.
+    first_page = min(pages)
+    for index, block in enumerate(doc.blocks):
+        if block.page == first_page and index not in edges and _inside_masthead(block, _pattern(block.text), running):
+            doomed[index] = "running-header"
     _drop(doc, doomed)
     _strip_glued_heads(doc, {p for e, p in running if e == "top" and len(p) >= 10})
+
+
+def _inside_masthead(block: Block, pattern: str, running: set[tuple[str, str]]) -> bool:
+    """A short block that holds a running head and a little more (a date, a volume)."""
+    return block.kind is not BlockKind.HEADING and len(block.text) < 250 and any(len(p) >= 20 and p in pattern for _, p in running)
 
 
 def _strip_glued_heads(doc: Document, heads: set[str]) -> None:
@@ -298,6 +316,17 @@ def _remove_colophon(doc: Document) -> None:
         if len(text) < 40 and normalise_date(text) and not doc.metadata.published_date:
             doc.metadata.published_date = text
     _drop(doc, {i: "colophon" for i in grown})
+
+
+def _remove_back_advert(doc: Document) -> None:
+    last_page = max((b.page for b in doc.blocks if b.page), default=0)
+    start = next(
+        (i for i, b in enumerate(doc.blocks) if b.page == last_page and len(b.text) < 300 and _SUBMISSION_ADVERT.search(b.text)),
+        None,
+    )
+    if start is None or any(len(b.text) >= 300 for b in doc.blocks[start:]):
+        return
+    _drop(doc, {i: "publisher-advert" for i in range(start, len(doc.blocks))})
 
 
 def _open_ended(block: Block) -> bool:
