@@ -83,8 +83,17 @@ def test_the_flow_lands_every_file_as_a_document_or_a_reject(prefect_server, cor
             timeout_seconds=LIMITS.seconds_per_document, max_memory_mb=LIMITS.memory_bytes // 2**20, max_bytes=SETTINGS.max_bytes,
         )
 
+    source_before = _tree(corpus.folder)
     first = run()
+    # Odd names (newlines, accents, symlink loops) are data: nothing is written beside the
+    # sources or anywhere under this test's folder but the output root.
+    assert _tree(corpus.folder) == source_before
+    assert all(path.is_relative_to(tmp_path / "out") for path in tmp_path.rglob("*") if path.is_file())
     assert first.files_seen == len(corpus.cases)
     assert first.documents + len(first.rejects) == len(corpus.cases)
     second = run()  # unreadable files too are known: nothing is written twice
     assert second.documents == 0 and not second.rejects
+
+
+def _tree(folder):
+    return sorted((str(path), path.lstat().st_size, path.lstat().st_mtime_ns) for path in folder.rglob("*"))
