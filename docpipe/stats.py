@@ -11,9 +11,10 @@ from docpipe.dataset import DatasetStore
 
 
 def _table(title: str, headers: tuple[str, ...], rows: list[tuple]) -> Table:
-    table = Table(title=title)
+    table = Table(title=title, min_width=len(title))  # a title never wraps over a narrow table
     for header in headers:
-        table.add_column(header, justify="right" if header in ("documents", "rejects", "files", "count") else "left")
+        # fold: a run id or a path too long for the terminal wraps whole instead of ending in "…".
+        table.add_column(header, justify="right" if header in ("documents", "rejects", "files", "count") else "left", overflow="fold")
     for row in rows:
         table.add_row(*(str(value) for value in row))
     return table

@@ -165,3 +165,22 @@ def test_duckdb_polars_and_pandas_read_every_dataset(store):
         assert frame.height == expected and frame.columns[: len(schema)] == schema.names
         pandas_frame = pd.read_parquet(f"{store.root}/{name}")
         assert len(pandas_frame) == expected and set(schema.names) <= set(pandas_frame.columns)
+
+
+def test_stats_print_counts_per_type_and_language_the_runs_and_the_rejects_with_their_reasons(store):
+    from rich.console import Console
+
+    from docpipe.stats import print_stats
+
+    store.commit_batch("b1", [_doc("a.txt", "a" * 64), _doc("b.txt", "b" * 64)], [_reject("bad.pdf")], run_id="r1", now=NOW)
+    store.write_run({
+        "run_id": "20261125T040000Z-0a1b2c3d", "started_at": NOW, "finished_at": NOW, "sources": ["raw"], "files_seen": 3,
+        "documents_written": 2, "rejects_written": 1, "skipped_known": 0, "parameters": {}, "docpipe_version": "0.1.0",
+    })
+    console = Console(record=True, width=200)
+    print_stats(store, console)
+    lines = [" ".join(line.replace("│", " ").split()) for line in console.export_text().splitlines()]
+    assert "current documents: 2 (0 superseded versions kept)" in lines
+    assert "text en 2" in lines
+    assert any(line.startswith("20261125T040000Z-0a1b2c3d 2026-11-25 04:00:00 0.0 3 2 1 0") for line in lines)
+    assert "bad.pdf parse corrupt_pdf no xref" in lines
