@@ -258,3 +258,31 @@ def test_overprinted_text_and_line_end_hyphens(tmp_path: Path) -> None:
         "organisations of the Canada-Mexico partnership, and the self-help groups joined. "
         "It covered 62 projects in 2004."
     ]
+
+
+def test_a_dated_line_above_the_title_is_the_masthead(tmp_path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    pdf = tmp_path / "paper.pdf"
+    canvas = Canvas(str(pdf), pagesize=(420, 600))
+    canvas.setFont("Helvetica", 9)
+    canvas.drawString(40, 570, "ACL 2024, Bangkok, 11-16 August 2024")
+    canvas.setFont("Helvetica-Bold", 18)
+    canvas.drawString(40, 520, "Water Supply in Rural Districts")
+    canvas.setFont("Helvetica", 11)
+    canvas.drawString(40, 495, "Ann Author and Ben Writer")
+    body = [
+        "The committee reviewed the water supply of every district in 2023 and agreed",
+        "that the reservoirs need new pumps before the dry season begins next year.",
+        "",
+        "Members asked for a report on the costs, with a timetable for the works and",
+        "a list of the districts where the need is most urgent, by the end of the month.",
+    ]
+    for index, line in enumerate(body):
+        canvas.drawString(40, 450 - 14 * index, line)
+    canvas.showPage()
+    canvas.save()
+    doc = _cleaned(pdf)
+    assert [r.text for r in doc.removed if r.rule == "masthead"] == ["ACL 2024, Bangkok, 11-16 August 2024"]
+    assert doc.metadata.title == "Water Supply in Rural Districts"
+    assert "reviewed the water supply of every district in 2023" in doc.text and "Ann Author" in doc.text

@@ -10,6 +10,9 @@ Rules, each named in ``Document.removed``:
   (an organisation's or series' name on a cover), with the acronym set beside it.
 - ``pull-quote``: a short block whose words repeat a passage of a longer body block and is
   set apart by its layout (another size or weight, or a narrower measure).
+- ``masthead``: a dated line printed above the title on its page (a journal issue or a
+  conference: "TALN 2011, Montpellier, 27 juin – 1er juillet 2011"); the parser has read
+  its date and identifiers already.
 - ``publisher-advert``: the publisher's call for manuscripts that closes a journal's PDF
   ("Submit your next manuscript to ...", its list of selling points): from such a line on
   the last page to the end, when all that follows is short.
@@ -44,6 +47,7 @@ _TERMINAL = (".", "!", "?", ":", ";", "”", '"', ")")
 _NAME_LANGUAGES = ("en", "es", "fr", "pt", "de", "it")
 _ACRONYM = re.compile(r"^[A-ZÀ-Þ]{2,10}$")
 # Colophon signals: identifiers, postal and contact details, copyright, funding.
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d{2}(?!\d)")
 _SUBMISSION_ADVERT = re.compile(
     r"\bsubmit your (?:next )?manuscripts?\b|\bsoumettez votre (?:prochain )?manuscrit|\benv[ií]e su (?:pr[oó]ximo )?manuscrito"
     r"|\bsubmeta seu (?:pr[oó]ximo )?manuscrito",
@@ -68,6 +72,7 @@ def remove_layout_boilerplate(doc: Document) -> Document:
     _remove_multilingual_names(doc)
     _remove_pull_quotes(doc)
     _remove_colophon(doc)
+    _remove_masthead(doc)
     _remove_back_advert(doc)
     _join_broken_paragraphs(doc)
     return doc
@@ -316,6 +321,20 @@ def _remove_colophon(doc: Document) -> None:
         if len(text) < 40 and normalise_date(text) and not doc.metadata.published_date:
             doc.metadata.published_date = text
     _drop(doc, {i: "colophon" for i in grown})
+
+
+def _remove_masthead(doc: Document) -> None:
+    title = next((b for b in doc.blocks if b.attrs.get("title")), None)
+    if title is None or title.bbox is None:
+        return
+    doomed = {
+        index: "masthead"
+        for index, block in enumerate(doc.blocks)
+        if block.page == title.page and block.kind is BlockKind.PARAGRAPH and block.bbox and block.bbox[1] > title.bbox[3]
+        and len(block.text) < 120 and "\n" not in block.attrs.get("lines", "")
+        and not block.text.rstrip().endswith(_TERMINAL) and _YEAR.search(block.text)
+    }
+    _drop(doc, doomed)
 
 
 def _remove_back_advert(doc: Document) -> None:
