@@ -245,6 +245,14 @@ def _ingest(args: argparse.Namespace, server: EmbeddedServer | None) -> int:
         except PrefectServerRequired as problem:
             print(f"docpipe ingest: error: {problem}", file=sys.stderr)
             return EXIT_USAGE
+    if server is not None:
+        from flows.server import ServerFailed
+
+        try:
+            server.wait()
+        except ServerFailed as problem:
+            print(f"docpipe ingest: error: {problem}", file=sys.stderr)
+            return EXIT_USAGE
     with server.session() if server is not None else contextlib.nullcontext(), progress_bar():
         summary = flow(
             paths=list(args.paths),

@@ -80,12 +80,16 @@ class Child:
         self.process.wait()
 
 
+class ServerFailed(RuntimeError):
+    """A Prefect server docpipe started exited or never answered."""
+
+
 def wait_until_healthy(server: Child, api_url: str, log_path: Path, poll_seconds: float = 0.5) -> None:
     """Return once the server at ``api_url`` answers; stop it and raise if it exits or never does."""
     deadline = time.monotonic() + HEALTH_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if not server.running():
-            raise RuntimeError(f"the Prefect server exited with code {server.process.returncode}; see {log_path}")
+            raise ServerFailed(f"the Prefect server exited with code {server.process.returncode}; see {log_path}")
         try:
             with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
                 if response.status == 200:
@@ -93,7 +97,7 @@ def wait_until_healthy(server: Child, api_url: str, log_path: Path, poll_seconds
         except OSError:
             time.sleep(poll_seconds)
     server.stop()
-    raise TimeoutError(f"the Prefect server did not answer within {HEALTH_TIMEOUT_SECONDS:g} s; see {log_path}")
+    raise ServerFailed(f"the Prefect server did not answer within {HEALTH_TIMEOUT_SECONDS:g} s; see {log_path}")
 
 
 def start_local_server(prefect_home: str) -> tuple[Child, str]:
@@ -112,7 +116,7 @@ class EmbeddedServer:
     """Prefect's embedded server for one `docpipe ingest`, launched before Prefect is imported.
 
     ``launch`` returns at once and points ``PREFECT_API_URL`` at the server, so that Prefect,
-    imported afterwards, talks to it instead of starting one of its own; ``session`` waits
+    imported afterwards, talks to it instead of starting one of its own; ``wait`` blocks
     until it answers. The command and environment are those of Prefect's own ephemeral mode
     (``prefect.server.api.server.SubprocessASGIServer``).
     """
@@ -136,14 +140,17 @@ class EmbeddedServer:
             return None
         return cls(prefect_home)
 
+    def wait(self) -> None:
+        """Return once the server answers; raise ``ServerFailed`` if it exits or never does."""
+        wait_until_healthy(self.process, self.api_url, self.log_path, poll_seconds=0.05)
+
     @contextmanager
     def session(self) -> Iterator[None]:
-        """Once the server answers, run flows on it without heartbeats.
+        """Run flows on the server without heartbeats.
 
         Heartbeats let a long-lived server notice a crashed flow run; this one lives and dies
         with the run, and each flow run would wait up to a second for its heartbeat thread.
         """
-        wait_until_healthy(self.process, self.api_url, self.log_path, poll_seconds=0.05)
         from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
         with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):

@@ -73,3 +73,13 @@ def test_a_killed_ingest_takes_its_server_with_it(user_env, tmp_path):
     run.wait()
     gone, alive = psutil.wait_procs(servers, timeout=10)
     assert not alive, f"the server outlived the killed run: {alive}"
+
+
+def test_a_server_that_cannot_start_is_a_clear_error_not_a_traceback(user_env, tmp_path):
+    env = {**user_env, "PREFECT_API_DATABASE_CONNECTION_URL": "sqlite+aiosqlite:////proc/no-such-folder/prefect.db"}
+    command = [sys.executable, "-m", "docpipe.cli", "ingest", str(RAW), "--out", str(tmp_path / "out")]
+    result = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2
+    assert "docpipe ingest: error: the Prefect server exited" in result.stderr and "embedded-server.log" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
