@@ -1,6 +1,7 @@
 """`docpipe ingest` (through the Prefect flow) and `docpipe extract` (the stages alone).
 
-Exit codes: 0 all inputs became documents, 1 some inputs were rejected, 2 usage error.
+Exit codes: 0 all inputs became documents, 1 some inputs were rejected, 2 usage error (or, for
+`ingest`, a Prefect server that could not start).
 
 Each command imports what only it needs inside its function: `extract` is run on a few
 files at a time, so start-up is a large share of its cost, and it needs neither pyarrow
