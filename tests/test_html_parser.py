@@ -117,6 +117,15 @@ FAMILIES = [
     ("100noticias.com-millones.html", "navigation", "NACIONALES SUCESOS ESPECIALES", "deuda externa"),
     ("achtundvierzig.hypotheses.org.822.html", "header", "Achtundvierzig Suchen", "Tagung"),
     ("100noticias.com-millones.html", "link-block", "Lea también: Impiden ingreso a Nicaragua", "deuda externa"),
+    ("aoc.media.archaisme.html", "paywall", "Pour lire la suite et accéder gratuitement à 3 articles par mois", "Pour le néolibéralisme, la retraite"),
+    ("computerbase.de.htc.html", "breadcrumbs", "ComputerBase Internet", "Vor knapp zwei Wochen"),
+    ("linkedin.com.hoeltmann.html", "notice-banner", "This website uses cookies to improve service and provide tailored ads.", "Das Wendland ist eine schöne, aber sehr ländliche"),
+    ("tine.no.fotballskole.html", "read-more", "Les mer", "En annerledes sesong med TINE Fotballskole"),
+    ("prof-pc.de.html", "footer", "Datenschutzerklärung · Impressum", "Liebe_r Besucher_in"),
+    ("flowfx.de.tmux.html", "sidebar", "Previous post Next post", "or the first time in many years"),
+    ("flowfx.de.tmux.html", "hidden", "Skip to main content", "or the first time in many years"),
+    ("jamaica.gleaner.com-victims.html", "follow-us", "Follow The Gleaner on Twitter and Instagram", "The police have now released the identities of the"),
+    ("hackernoon.com.scrape.html", "tags-list", "Google Search Web Scraping Python Search Engine", "There are also some caveats"),
 ]
 
 
