@@ -86,3 +86,48 @@ def test_an_xhtml_page_declaring_entities_does_not_expand_them(tmp_path, no_netw
 def test_the_demo_corpus_parses_without_network(name, no_network):
     _process((RAW / name).read_bytes(), name)
     assert no_network == []
+
+
+def _pdf_with_xmp(xmp: bytes) -> bytes:
+    """A one-page PDF with a line of text and the given XMP packet as its catalog's /Metadata."""
+    content = b"BT /F1 12 Tf 72 720 Td (The committee reviewed the water supply of the district.) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R /Metadata 5 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 6 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n" % len(xmp) + xmp + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_pdf_metadata_neither_expands_entity_bombs_nor_reads_external_entities(tmp_path, no_network):
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET_FILE_TEXT, encoding="utf-8")
+    laughs = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+
+    def xmp(dtd: str, title: str) -> bytes:
+        return (
+            f'<?xml version="1.0"?><!DOCTYPE x:xmpmeta [{dtd}]><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            f"<dc:title><rdf:Alt><rdf:li>{title}</rdf:li></rdf:Alt></dc:title></rdf:Description></rdf:RDF></x:xmpmeta>"
+        ).encode()
+
+    benign = _process(_pdf_with_xmp(xmp("", "Water Supply Review")), "xmp.pdf")
+    assert benign.raw_metadata["xmp:title"] == "Water Supply Review"  # the packet is read
+    for dtd, title in ((f'<!ENTITY lol0 "lol">{laughs}', "&lol9;"), (f'<!ENTITY secret SYSTEM "file://{secret}">', "&secret;")):
+        doc = _process(_pdf_with_xmp(xmp(dtd, title)), "xmp.pdf")
+        assert "The committee reviewed the water supply" in doc.text
+        assert "lollol" not in repr(doc.raw_metadata) and SECRET_FILE_TEXT not in repr(doc.raw_metadata)
+        assert SECRET_FILE_TEXT not in (doc.metadata.title or "")
+    assert no_network == []
