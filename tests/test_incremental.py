@@ -67,3 +67,24 @@ def test_a_changed_file_has_one_current_version_and_reprocessing_duplicates_noth
     blocks = _rows(out, "blocks")
     assert len(blocks) == blocks_before
     assert len({(row["doc_id"], row["block_index"]) for row in blocks}) == len(blocks)
+
+
+def test_a_transient_write_error_is_retried_and_the_run_completes(prefect_server, tmp_path, monkeypatch):
+    from flows.ingest import ingest
+
+    (tmp_path / "corpus").mkdir()
+    corpus = write_text_corpus(tmp_path / "corpus", FILES)
+    commit = DatasetStore.commit_batch
+    calls = []
+
+    def flaky_commit(self, *args, **kwargs):
+        calls.append(args[0])
+        if len(calls) == 1:
+            raise OSError("connection reset by peer")  # e.g. an object store hiccup
+        return commit(self, *args, **kwargs)
+
+    monkeypatch.setattr(DatasetStore, "commit_batch", flaky_commit)
+    summary = ingest(paths=[str(corpus)], out_dir=str(tmp_path / "out"), batch_size=BATCH_SIZE, workers=1)
+    assert summary.documents == FILES and not summary.rejects
+    assert len(calls) == FILES // BATCH_SIZE + 1 and calls[0] == calls[1]  # the failed batch, written again
+    assert len(_rows(tmp_path / "out", "documents")) == FILES
