@@ -12,6 +12,7 @@ import io
 import logging
 import re
 import statistics
+import zlib
 from collections import Counter
 from dataclasses import replace
 from typing import Any
@@ -22,6 +23,7 @@ from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordInc
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager, PDFTextState
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
 from pdfminer.psparser import PSException
 from pdfminer.utils import Matrix
 
@@ -40,6 +42,9 @@ MAX_PAGES = 1000
 # A dense text page holds 5-10 thousand glyphs; a hundred thousand is a plot drawn in
 # text or a dump whose layout analysis would run for minutes.
 MAX_PAGE_GLYPHS = 100_000
+# A page of dense vector drawing stays in the tens of megabytes once inflated.
+MAX_CONTENT_BYTES = 256 * 2**20
+_DEFLATE_MAX_RATIO = 1032
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _SYMBOL_BULLET = re.compile(r"^[•●▪■◦○∙·‣⁃]\s*")
@@ -101,7 +106,10 @@ class _BoundedAggregator(PDFPageAggregator):
         super().render_string(textstate, seq, ncs, graphicstate)
 
 
-def parse_pdf(data: bytes, source: Source, *, max_pages: int = MAX_PAGES, max_page_glyphs: int = MAX_PAGE_GLYPHS) -> Document:
+def parse_pdf(
+    data: bytes, source: Source, *, max_pages: int = MAX_PAGES, max_page_glyphs: int = MAX_PAGE_GLYPHS,
+    max_content_bytes: int = MAX_CONTENT_BYTES,
+) -> Document:
     document = _open(data)
     pages = _pages(document, max_pages)
     doc = Document(source=source, parser=f"pdfminer.six {pdfminer.__version__}")
@@ -115,6 +123,7 @@ def parse_pdf(data: bytes, source: Source, *, max_pages: int = MAX_PAGES, max_pa
     page_blocks_found: list[PageBlock] = []
     failed_pages = 0
     for number, page in enumerate(pages, start=1):
+        _refuse_inflation_bomb(page, number, max_content_bytes)
         try:
             interpreter.process_page(page)
             page_blocks_found.extend(page_blocks(device.get_result(), number))
@@ -137,6 +146,29 @@ def parse_pdf(data: bytes, source: Source, *, max_pages: int = MAX_PAGES, max_pa
     doc.blocks = _blocks(page_blocks_found, lines)
     _metadata_from_pages(doc, page_blocks_found)
     return doc
+
+
+def _refuse_inflation_bomb(page: PDFPage, number: int, limit: int) -> None:
+    """Refuse a page whose deflated content would inflate past ``limit`` bytes.
+
+    pdfminer inflates a stream whole, in one call: a few megabytes crafted to inflate to
+    gigabytes would take that much memory before anything could be said about them. Deflate
+    packs at most ~1032:1, so only streams larger than ``limit / 1032`` need a look, and that
+    look stops at the limit.
+    """
+    for reference in page.contents:
+        stream = resolve1(reference)
+        if not isinstance(stream, PDFStream) or stream.rawdata is None or len(stream.rawdata) * _DEFLATE_MAX_RATIO <= limit:
+            continue
+        filters = stream.get_filters()
+        if not filters or filters[0][0] not in LITERALS_FLATE_DECODE:
+            continue
+        try:
+            inflated = zlib.decompressobj().decompress(stream.rawdata, limit + 1)
+        except zlib.error:
+            continue  # pdfminer reports a broken stream its own way
+        if len(inflated) > limit:
+            raise RejectedInput("decompression_bomb", f"page {number}'s content inflates past {limit // 2**20} MiB (the configured cap)")
 
 
 def _open(data: bytes) -> PDFDocument:

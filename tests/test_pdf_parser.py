@@ -221,6 +221,17 @@ def test_page_cap_is_enforced() -> None:
     assert refusal.value.reason == "too_many_pages" and "5 pages" in refusal.value.message
 
 
+def test_a_content_stream_that_inflates_past_the_cap_is_refused_before_it_is_inflated() -> None:
+    import hostile
+
+    bomb = hostile.pdf_bomb(32 * 2**20)
+    with pytest.raises(RejectedInput) as refusal:
+        parse_pdf(bomb, _source(Path("bomb.pdf"), bomb), max_content_bytes=2**20)
+    assert refusal.value.reason == "decompression_bomb" and "page 1" in refusal.value.message
+    # The same look at a real paper's streams finds nothing to refuse.
+    assert _parse(HINDAWI, max_content_bytes=2**20).blocks
+
+
 def test_page_with_runaway_glyph_count_is_rejected() -> None:
     with pytest.raises(RejectedInput) as refusal:
         _parse(HINDAWI, max_page_glyphs=1000)
