@@ -31,3 +31,11 @@ def test_every_column_is_documented_with_its_type(dataset):
     documented = _documented(dataset)
     declared = {field.name: _type_name(field.type) for field in SCHEMAS[dataset]}
     assert documented == declared
+
+
+def test_every_reject_reason_the_code_gives_is_documented():
+    sources = "".join(path.read_text(encoding="utf-8") for folder in ("docpipe", "parsers") for path in (Path(__file__).resolve().parent.parent / folder).rglob("*.py"))
+    codes = set(re.findall(r'RejectedInput\(\s*"(\w+)"', sources)) | set(re.findall(r'_reject\((?:[^,()"]+, )+"(\w+)"', sources))
+    rejects = DOC.split("## rejects ")[1].split("\n## ")[0]
+    assert len(codes) > 10
+    assert {code for code in codes if f"`{code}`" not in rejects} == set()
