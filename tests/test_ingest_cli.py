@@ -83,3 +83,40 @@ def test_a_server_that_cannot_start_is_a_clear_error_not_a_traceback(user_env, t
     assert "docpipe ingest: error: the Prefect server exited" in result.stderr and "embedded-server.log" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_the_embedded_server_is_started_the_way_prefect_starts_its_own(monkeypatch, tmp_path):
+    # docpipe launches the server itself, before Prefect is imported; after a Prefect upgrade
+    # this says whether Prefect's own ephemeral mode still runs the same app the same way.
+    from prefect.server.api.server import SubprocessASGIServer
+
+    from flows.server import EmbeddedServer
+
+    launched: dict[str, tuple[list[str], dict[str, str]]] = {}
+
+    def record(name):
+        def popen(args, env=None, **kwargs):
+            launched[name] = (list(args), dict(env or {}))
+            raise RuntimeError("recorded")  # nothing is started
+
+        return popen
+
+    monkeypatch.setattr("subprocess.Popen", record("prefect"))
+    server = SubprocessASGIServer(port=54321)
+    with pytest.raises(RuntimeError, match="recorded"):
+        server._run_uvicorn_command()
+    monkeypatch.setattr("flows.server.subprocess.Popen", record("docpipe"))
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    with pytest.raises(RuntimeError, match="recorded"):
+        EmbeddedServer(str(tmp_path))
+
+    def normalised(args: list[str]) -> list[str]:
+        if "--app-dir" in args:  # Prefect points at site-packages; docpipe's interpreter finds it anyway
+            index = args.index("--app-dir")
+            args = args[:index] + args[index + 2 :]
+        return [arg if not arg.isdigit() else "PORT" for arg in args]
+
+    (prefect_args, prefect_env), (docpipe_args, docpipe_env) = launched["prefect"], launched["docpipe"]
+    assert normalised(docpipe_args) == normalised(prefect_args)
+    for name in ("PREFECT_UI_ENABLED", "PREFECT__SERVER_EPHEMERAL", "PREFECT__SERVER_FINAL"):
+        assert docpipe_env[name] == prefect_env[name], name
