@@ -14,6 +14,7 @@ import re
 import statistics
 import zlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -149,16 +150,15 @@ def parse_pdf(
 
 
 def _refuse_inflation_bomb(page: PDFPage, number: int, limit: int) -> None:
-    """Refuse a page whose deflated content would inflate past ``limit`` bytes.
+    """Refuse a page whose deflated content or forms would inflate past ``limit`` bytes.
 
     pdfminer inflates a stream whole, in one call: a few megabytes crafted to inflate to
     gigabytes would take that much memory before anything could be said about them. Deflate
     packs at most ~1032:1, so only streams larger than ``limit / 1032`` need a look, and that
-    look stops at the limit.
+    look stops at the limit. Images are never inflated here (the aggregator skips them).
     """
-    for reference in page.contents:
-        stream = resolve1(reference)
-        if not isinstance(stream, PDFStream) or stream.rawdata is None or len(stream.rawdata) * _DEFLATE_MAX_RATIO <= limit:
+    for stream in _drawn_streams(page):
+        if stream.rawdata is None or len(stream.rawdata) * _DEFLATE_MAX_RATIO <= limit:
             continue
         filters = stream.get_filters()
         if not filters or filters[0][0] not in LITERALS_FLATE_DECODE:
@@ -169,6 +169,31 @@ def _refuse_inflation_bomb(page: PDFPage, number: int, limit: int) -> None:
             continue  # pdfminer reports a broken stream its own way
         if len(inflated) > limit:
             raise RejectedInput("decompression_bomb", f"page {number}'s content inflates past {limit // 2**20} MiB (the configured cap)")
+
+
+def _drawn_streams(page: PDFPage) -> Iterator[PDFStream]:
+    """The page's content streams and the form XObjects they may draw, each once."""
+    seen: set[int] = set()
+    pending: list[Any] = [*page.contents, *_forms(page.resources)]
+    while pending:
+        stream = resolve1(pending.pop())
+        if not isinstance(stream, PDFStream) or id(stream) in seen:
+            continue
+        seen.add(id(stream))
+        yield stream
+        pending.extend(_forms(resolve1(stream.attrs.get("Resources"))))
+
+
+def _forms(resources: Any) -> list[Any]:
+    xobjects = resolve1(resources.get("XObject")) if isinstance(resources, dict) else None
+    if not isinstance(xobjects, dict):
+        return []
+    forms = []
+    for reference in xobjects.values():
+        xobject = resolve1(reference)
+        if isinstance(xobject, PDFStream) and getattr(resolve1(xobject.attrs.get("Subtype")), "name", None) == "Form":
+            forms.append(xobject)
+    return forms
 
 
 def _open(data: bytes) -> PDFDocument:

@@ -64,17 +64,8 @@ def zip_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def pdf_bomb(inflated_bytes: int) -> bytes:
-    """A one-page PDF whose content stream is ``inflated_bytes`` of spaces, deflated to ~1/200."""
-    compressor = zlib.compressobj(1)
-    block = b" " * (1 << 24)
-    stream = b"".join(compressor.compress(block) for _ in range(inflated_bytes >> 24)) + compressor.flush()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
-    ]
+def assemble_pdf(objects: list[bytes]) -> bytes:
+    """A PDF file of the given objects (numbered from 1, the catalog first) with a correct xref table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -85,6 +76,37 @@ def pdf_bomb(inflated_bytes: int) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def _deflated_spaces(inflated_bytes: int) -> bytes:
+    compressor = zlib.compressobj(1)
+    block = b" " * (1 << 24)
+    return b"".join(compressor.compress(block) for _ in range(inflated_bytes >> 24)) + compressor.flush()
+
+
+def pdf_bomb(inflated_bytes: int) -> bytes:
+    """A one-page PDF whose content stream is ``inflated_bytes`` of spaces, deflated to ~1/200."""
+    stream = _deflated_spaces(inflated_bytes)
+    return assemble_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ])
+
+
+def form_bomb(inflated_bytes: int) -> bytes:
+    """A one-page PDF whose tiny content draws a form XObject of ``inflated_bytes`` deflated spaces."""
+    stream = _deflated_spaces(inflated_bytes)
+    content = b"q /Fm1 Do Q"
+    return assemble_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /XObject << /Fm1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream)
+        + stream + b"\nendstream",
+    ])
 
 
 def big_html(size: int) -> bytes:

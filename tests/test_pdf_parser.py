@@ -224,10 +224,10 @@ def test_page_cap_is_enforced() -> None:
 def test_a_content_stream_that_inflates_past_the_cap_is_refused_before_it_is_inflated() -> None:
     import hostile
 
-    bomb = hostile.pdf_bomb(32 * 2**20)
-    with pytest.raises(RejectedInput) as refusal:
-        parse_pdf(bomb, _source(Path("bomb.pdf"), bomb), max_content_bytes=2**20)
-    assert refusal.value.reason == "decompression_bomb" and "page 1" in refusal.value.message
+    for bomb in (hostile.pdf_bomb(32 * 2**20), hostile.form_bomb(32 * 2**20)):
+        with pytest.raises(RejectedInput) as refusal:
+            parse_pdf(bomb, _source(Path("bomb.pdf"), bomb), max_content_bytes=2**20)
+        assert refusal.value.reason == "decompression_bomb" and "page 1" in refusal.value.message
     # The same look at a real paper's streams finds nothing to refuse.
     assert _parse(HINDAWI, max_content_bytes=2**20).blocks
 

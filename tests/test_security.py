@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import RAW
+from hostile import assemble_pdf
 from docpipe.document import Document, Source
 from docpipe.pipeline import process_bytes
 
@@ -91,24 +92,14 @@ def test_the_demo_corpus_parses_without_network(name, no_network):
 def _pdf_with_xmp(xmp: bytes) -> bytes:
     """A one-page PDF with a line of text and the given XMP packet as its catalog's /Metadata."""
     content = b"BT /F1 12 Tf 72 720 Td (The committee reviewed the water supply of the district.) Tj ET"
-    objects = [
+    return assemble_pdf([
         b"<< /Type /Catalog /Pages 2 0 R /Metadata 5 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 6 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n" % len(xmp) + xmp + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    ])
 
 
 def test_pdf_metadata_neither_expands_entity_bombs_nor_reads_external_entities(tmp_path, no_network):
