@@ -12,7 +12,7 @@ as whole processes, each with a fresh output folder:
 and prints documents/s, the speed-up of all cores over one worker, and Prefect's share of the
 wall time: (ingest-1 - extract) / ingest-1, which also counts writing the Parquet files.
 
-    .venv/bin/python bench/throughput.py [--documents 2000] [--keep DIR]
+    .venv/bin/python bench/throughput.py [--documents 2000] [--repeat N] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -66,6 +67,7 @@ def main() -> None:
     arguments = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     arguments.add_argument("--documents", type=int, default=2000)
     arguments.add_argument("--keep", help="build the corpus and outputs here and keep them")
+    arguments.add_argument("--repeat", type=int, default=1, help="rounds of the three runs; medians are reported (default 1)")
     args = arguments.parse_args()
 
     work = Path(args.keep or tempfile.mkdtemp(prefix="docpipe-throughput-"))
@@ -82,12 +84,19 @@ def main() -> None:
         subprocess.run([str(Path(sys.executable).parent / "prefect"), "server", "database", "upgrade", "-y"], env=home, check=True, capture_output=True)
         return home
 
-    seconds = {
-        "extract": timed([*DOCPIPE, "extract", "--format", "jsonl", "--workers", "1", str(corpus)], env()),
-        "ingest-1": timed([*DOCPIPE, "ingest", str(corpus), "--out", str(work / "out-1"), "--workers", "1"], env()),
-        f"ingest-{cores}": timed([*DOCPIPE, "ingest", str(corpus), "--out", str(work / "out-n")], env()),
+    commands = {
+        "extract": lambda n: [*DOCPIPE, "extract", "--format", "jsonl", "--workers", "1", str(corpus)],
+        "ingest-1": lambda n: [*DOCPIPE, "ingest", str(corpus), "--out", str(work / f"out-1-{n}"), "--workers", "1"],
+        f"ingest-{cores}": lambda n: [*DOCPIPE, "ingest", str(corpus), "--out", str(work / f"out-n-{n}")],
     }
-    print(f"{'run':<12}{'seconds':>10}{'docs/s':>10}")
+    # Rounds alternate the three runs, so that a slow spell of the machine hits all of them; the
+    # median of each is reported (this machine's wall times vary by a few seconds run to run).
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for n in range(args.repeat):
+        for name, command in commands.items():
+            times[name].append(timed(command(n), env()))
+    seconds = {name: statistics.median(values) for name, values in times.items()}
+    print(f"{'run':<12}{'seconds':>10}{'docs/s':>10}   (median of {args.repeat}: {'; '.join('/'.join(f'{v:.1f}' for v in values) for values in times.values())})")
     for name, value in seconds.items():
         print(f"{name:<12}{value:>10.1f}{args.documents / value:>10.1f}")
     one, extract = seconds["ingest-1"], seconds["extract"]
