@@ -6,6 +6,7 @@ import hashlib
 import os
 import stat
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from docpipe.dataset import KnownInputs
@@ -15,6 +16,7 @@ from docpipe.pipeline import Settings
 from docpipe.progress import report
 
 _HASH_CHUNK = 1024 * 1024
+_HASH_THREADS = 4
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,11 @@ def file_sha256(path: str) -> str | None:
 def plan(files: Sequence[str], known: KnownInputs, *, reprocess: bool = False) -> Plan:
     """Split ``files`` into new or changed inputs and those already ingested (by content hash)."""
     result = Plan()
-    for path in files:
-        item = Input(path, file_sha256(path))
+    # Reading and hashing release the GIL: a few threads keep both the disk and the cores busy.
+    with ThreadPoolExecutor(max_workers=_HASH_THREADS) as pool:
+        hashes = list(pool.map(file_sha256, files))
+    for path, sha256 in zip(files, hashes):
+        item = Input(path, sha256)
         if item.sha256 is None:  # unreadable: worth another try only once it can be read
             seen = path in known.unread_paths
         else:

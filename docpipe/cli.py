@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="ingest files or folders into Parquet datasets through the Prefect flow")
     ingest.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (folders are walked for .html, .htm, .pdf, .txt)")
     ingest.add_argument("--out", default="output", help="output root folder or URI (default: output)")
-    ingest.add_argument("--batch-size", type=_positive, default=100, help="documents per task (default: 100)")
+    ingest.add_argument("--batch-size", type=_positive, default=200, help="documents per task (default: %(default)s)")
     ingest.add_argument("--workers", type=_positive, default=None, help="parallel processes (default: all cores)")
     ingest.add_argument("--reprocess", action="store_true", help="process inputs again even if already ingested")
     ingest.add_argument(
