@@ -37,6 +37,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _local_api() -> tuple[str, str]:
+    """A free port on 127.0.0.1 and the Prefect API URL a server listening there has."""
+    port = str(free_port())
+    return port, f"http://127.0.0.1:{port}/api"
+
+
 def _die_with_parent() -> None:
     """In the child before exec: be killed when the parent dies, even by SIGKILL (Linux)."""
     try:
@@ -102,12 +108,11 @@ def wait_until_healthy(server: Child, api_url: str, log_path: Path, poll_seconds
 
 def start_local_server(prefect_home: str) -> tuple[Child, str]:
     """Start `prefect server start` on a free local port; return it once healthy, with its API URL."""
-    port = free_port()
-    api_url = f"http://127.0.0.1:{port}/api"
+    port, api_url = _local_api()
     log_path = _log_path(prefect_home, "server.log")
     env = {**os.environ, "PREFECT_HOME": prefect_home}
     env.pop("PREFECT_API_URL", None)
-    server = Child([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)], env, log_path)
+    server = Child([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", port], env, log_path)
     wait_until_healthy(server, api_url, log_path)
     return server, api_url
 
@@ -122,8 +127,7 @@ class EmbeddedServer:
     """
 
     def __init__(self, prefect_home: str) -> None:
-        port = str(free_port())
-        self.api_url = f"http://127.0.0.1:{port}/api"
+        port, self.api_url = _local_api()
         self.log_path = _log_path(prefect_home, "embedded-server.log")
         env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
         command = [

@@ -46,13 +46,13 @@ _TERMINAL = (".", "!", "?", ":", ";", "”", '"', ")")
 # Languages an organisation spells its name in on a cover (Canada, the Americas, Europe).
 _NAME_LANGUAGES = ("en", "es", "fr", "pt", "de", "it")
 _ACRONYM = re.compile(r"^[A-ZÀ-Þ]{2,10}$")
-# Colophon signals: identifiers, postal and contact details, copyright, funding.
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d{2}(?!\d)")
 _SUBMISSION_ADVERT = re.compile(
     r"\bsubmit your (?:next )?manuscripts?\b|\bsoumettez votre (?:prochain )?manuscrit|\benv[ií]e su (?:pr[oó]ximo )?manuscrito"
     r"|\bsubmeta seu (?:pr[oó]ximo )?manuscrito",
     re.I,
 )
+# Colophon signals: identifiers, postal and contact details, copyright, funding.
 _COLOPHON_STRONG = re.compile(r"\bISBN\b|\bISSN\b|mail agreement|poste[- ]publications|dépôt légal|legal deposit", re.I)
 _COLOPHON_WEAK = (
     re.compile(r"\b(?:tel|tél|phone|fax|téléc)\b\.?\s*[:/]|\(\d{3}\)\s*\d{3}[-.\s]\d{4}", re.I),
@@ -288,8 +288,12 @@ def _colophon_signals(text: str) -> int:
     return sum(1 for pattern in _COLOPHON_WEAK if pattern.search(text))
 
 
+def _last_page(doc: Document) -> int:
+    return max((b.page for b in doc.blocks if b.page), default=0)
+
+
 def _remove_colophon(doc: Document) -> None:
-    last_page = max((b.page for b in doc.blocks if b.page), default=0)
+    last_page = _last_page(doc)
     # Colophons sit on the last pages or the inside cover.
     candidates = [i for i, b in enumerate(doc.blocks) if b.page and (b.page >= last_page - 1 or b.page <= 2)]
     # An ISBN line may sit in a longer block; contact details alone mark only short ones.
@@ -338,7 +342,7 @@ def _remove_masthead(doc: Document) -> None:
 
 
 def _remove_back_advert(doc: Document) -> None:
-    last_page = max((b.page for b in doc.blocks if b.page), default=0)
+    last_page = _last_page(doc)
     start = next(
         (i for i, b in enumerate(doc.blocks) if b.page == last_page and len(b.text) < 300 and _SUBMISSION_ADVERT.search(b.text)),
         None,
