@@ -18,15 +18,15 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from docpipe import __version__
 from docpipe.discover import discover
 from docpipe.document import Document
-from docpipe.language import DEFAULT_LANGUAGES
-from docpipe.isolation import DEFAULT_START_METHOD, Limits, default_workers, iter_isolated, start_forkserver
-from docpipe.pipeline import DEFAULT_MAX_BYTES, DEFAULT_MAX_TEXT_BYTES, Settings
+from docpipe.config import RunConfig
+from docpipe.isolation import DEFAULT_START_METHOD, default_workers, iter_isolated, start_forkserver
 from docpipe.records import block_records, document_record
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
 # The names of docpipe.schemas.SCHEMAS, which imports pyarrow (tests/test_cli.py keeps them equal).
 DATASETS = ("abstracts", "blocks", "documents", "rejects", "runs")
+DEFAULT_CONFIG = RunConfig()
 
 
 def _languages(value: str) -> tuple[str, ...]:
@@ -51,19 +52,33 @@ def _positive(value: str) -> int:
     return number
 
 
-def _add_limits(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--languages", type=_languages, default=DEFAULT_LANGUAGES, help="expected languages, comma-separated (default: en,es,fr)")
-    command.add_argument("--timeout", type=float, default=Limits.seconds_per_document, help="seconds allowed per document before it is rejected (default: %(default)g)")
-    command.add_argument("--max-memory-mb", type=_positive, default=Limits.memory_bytes // 2**20, help="memory allowed per worker process, in MB (default: %(default)s)")
-    command.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, help="larger files are rejected unread (default: %(default)s)")
+def _add_document_options(command: argparse.ArgumentParser) -> None:
+    """Options that decide what one document's rows hold: extract, ingest and serve share them."""
+    command.add_argument("--languages", type=_languages, default=DEFAULT_CONFIG.languages, help="expected languages, comma-separated (default: en,es,fr)")
     command.add_argument(
-        "--max-text-bytes", type=_positive, default=DEFAULT_MAX_TEXT_BYTES,
+        "--timeout", dest="timeout_seconds", type=float, default=DEFAULT_CONFIG.timeout_seconds,
+        help="seconds allowed per document before it is rejected (default: %(default)g)",
+    )
+    command.add_argument("--max-memory-mb", type=_positive, default=DEFAULT_CONFIG.max_memory_mb, help="memory allowed per worker process, in MB (default: %(default)s)")
+    command.add_argument("--max-bytes", type=_positive, default=DEFAULT_CONFIG.max_bytes, help="larger files are rejected unread (default: %(default)s)")
+    command.add_argument(
+        "--max-text-bytes", type=_positive, default=DEFAULT_CONFIG.max_text_bytes,
         help="larger HTML and text files are rejected before parsing (default: %(default)s)",
     )
 
 
-def _settings(args: argparse.Namespace) -> tuple[Settings, Limits]:
-    return Settings(languages=args.languages, max_bytes=args.max_bytes, max_text_bytes=args.max_text_bytes), Limits(args.timeout, args.max_memory_mb * 2**20)
+def _add_run_options(command: argparse.ArgumentParser) -> None:
+    """Every option of a flow run: ingest and serve take the same ones."""
+    command.add_argument("--out", default="output", help="output root folder or URI (default: output)")
+    command.add_argument("--batch-size", type=_positive, default=DEFAULT_CONFIG.batch_size, help="documents per task (default: %(default)s)")
+    command.add_argument("--workers", type=_positive, default=None, help="parallel processes (default: all cores)")
+    command.add_argument("--reprocess", action="store_true", help="process inputs again even if already ingested")
+    _add_document_options(command)
+
+
+def run_config(args: argparse.Namespace) -> RunConfig:
+    """The run configuration the parsed options describe (options a command lacks keep their defaults)."""
+    return RunConfig(**{option.name: getattr(args, option.name) for option in fields(RunConfig) if hasattr(args, option.name)})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,15 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", help="ingest files or folders into Parquet datasets through the Prefect flow")
     ingest.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (folders are walked for .html, .htm, .pdf, .txt)")
-    ingest.add_argument("--out", default="output", help="output root folder or URI (default: output)")
-    ingest.add_argument("--batch-size", type=_positive, default=200, help="documents per task (default: %(default)s)")
-    ingest.add_argument("--workers", type=_positive, default=None, help="parallel processes (default: all cores)")
-    ingest.add_argument("--reprocess", action="store_true", help="process inputs again even if already ingested")
+    _add_run_options(ingest)
     ingest.add_argument(
         "--dask-address", metavar="ADDRESS",
         help="run the batches on this Dask scheduler (tcp://host:8786); needs PREFECT_API_URL naming a Prefect server the workers reach",
     )
-    _add_limits(ingest)
 
     extract = commands.add_parser("extract", help="run the stages on files and print the result, without Prefect or Parquet")
     extract.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
@@ -91,13 +102,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=_positive, default=None,
         help="documents parsed at once, each in its own process; output keeps the input order (default: all cores)",
     )
-    _add_limits(extract)
-    serve = commands.add_parser("serve", help="run ingest on a cron schedule as a Prefect deployment (starts a local Prefect server unless PREFECT_API_URL is set)")
-    serve.add_argument("--cron", required=True, help='schedule in cron syntax, e.g. "0 2 * * *" for 02:00 every night')
+    _add_document_options(extract)
+
+    serve = commands.add_parser(
+        "serve",
+        help="run ingest on a schedule as a Prefect deployment, with Prefect's dashboard (starts a local Prefect server unless PREFECT_API_URL is set)",
+    )
+    when = serve.add_mutually_exclusive_group(required=True)
+    when.add_argument("--cron", help='schedule in cron syntax, UTC, e.g. "0 2 * * *" for 02:00 every night')
+    when.add_argument("--interval", type=_positive, metavar="SECONDS", help="run every SECONDS seconds, aligned to the clock (3600: on every hour, UTC)")
     serve.add_argument("--source", action="append", metavar="PATH", help="file or folder to ingest (repeatable; default: raw)")
-    serve.add_argument("--out", default="output", help="output root folder or URI (default: output)")
     serve.add_argument("--name", default="nightly", help="deployment name (default: nightly)")
-    serve.add_argument("--workers", type=_positive, default=None, help="parallel processes per batch (default: all cores)")
+    _add_run_options(serve)
 
     stats = commands.add_parser("stats", help="print what the datasets hold: documents per type and language, runs, rejects")
     stats.add_argument("--out", default="output", help="output root folder or URI (default: output)")
@@ -124,11 +140,13 @@ def run_serve(args: argparse.Namespace) -> int:
             print(f"starting a local Prefect server (log: {flows.PREFECT_HOME}/server.log)", flush=True)
             server, api_url = start_local_server(str(flows.PREFECT_HOME))
             print(f"Prefect server on {api_url}", flush=True)
+            print(f"dashboard: {api_url.removesuffix('/api')}/", flush=True)
         sources = [os.path.abspath(path) for path in (args.source or ["raw"])]
         out = args.out if "://" in args.out else os.path.abspath(args.out)
+        schedule = ["--cron", args.cron] if args.cron else ["--interval", str(args.interval)]
         command = [
-            sys.executable, "-m", "flows.serve", "--cron", args.cron, "--name", args.name, "--out", out,
-            "--parameters", json.dumps({"workers": args.workers}), *sources,
+            sys.executable, "-m", "flows.serve", *schedule, "--name", args.name, "--out", out,
+            "--config", json.dumps(run_config(args).as_dict()), *sources,
         ]
         serving = Child(command, {**os.environ, "PREFECT_API_URL": api_url})
         serving.process.wait()
@@ -196,14 +214,14 @@ def _print_record(path: str, record: dict[str, Any], output_format: str) -> None
 
 
 def run_extract(args: argparse.Namespace) -> int:
-    settings, limits = _settings(args)
+    config = run_config(args)
     paths = discover(args.paths).files
     rejected = False
     workers = args.workers or default_workers()
     # Run from the command line this process has no other thread, so workers may be forked
     # from it directly: no forkserver process to start and to fill with the stages first.
     start_method = "fork" if threading.active_count() == 1 else DEFAULT_START_METHOD
-    outcomes = iter_isolated(paths, settings, workers, limits, start_method)
+    outcomes = iter_isolated(paths, config.settings(), workers, config.limits(), start_method)
     try:
         for path, outcome in zip(paths, outcomes):
             rejected |= not isinstance(outcome, Document)
@@ -236,7 +254,6 @@ def _ingest(args: argparse.Namespace, server: EmbeddedServer | None) -> int:
     from docpipe.report import print_summary, progress_bar
     from flows.ingest import ingest  # importing Prefect costs seconds: only for this command
 
-    settings, limits = _settings(args)
     flow = ingest
     if args.dask_address:
         from flows.dask import PrefectServerRequired, on_dask_cluster
@@ -255,18 +272,7 @@ def _ingest(args: argparse.Namespace, server: EmbeddedServer | None) -> int:
             print(f"docpipe ingest: error: {problem}", file=sys.stderr)
             return EXIT_USAGE
     with server.session() if server is not None else contextlib.nullcontext(), progress_bar():
-        summary = flow(
-            paths=list(args.paths),
-            out_dir=args.out,
-            languages=list(settings.languages),
-            batch_size=args.batch_size,
-            workers=args.workers,
-            reprocess=args.reprocess,
-            timeout_seconds=limits.seconds_per_document,
-            max_memory_mb=args.max_memory_mb,
-            max_bytes=settings.max_bytes,
-            max_text_bytes=settings.max_text_bytes,
-        )
+        summary = flow(paths=list(args.paths), out_dir=args.out, config=run_config(args))
     print_summary(summary)
     return EXIT_REJECTS if summary.rejects else EXIT_OK
 

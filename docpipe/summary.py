@@ -29,6 +29,12 @@ class RunSummary:
         for reject in batch.rejects:
             self.rejects.append((reject.source.path, reject.stage, f"{reject.error_type}: {reject.message}"))
 
+    def one_line(self) -> str:
+        return (
+            f"{self.documents} documents, {len(self.rejects)} rejects, {self.skipped_known} already ingested "
+            f"({self.files_seen} files, {self.seconds:.1f} s)"
+        )
+
     def markdown(self) -> str:
         lines = [
             f"# docpipe ingest run `{self.run_id}`",

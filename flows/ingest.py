@@ -8,9 +8,10 @@ never a task failure; task retries are kept for I/O that can succeed a second ti
 A batch's result is cached by the hashes of its inputs, the parameters that change the
 output and the versions of docpipe and its parsers: a retried or re-run flow does not parse
 a finished batch again (``reprocess`` refreshes the cache).
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: a served deployment loads this file by path
+and validates its parameters against the flow's annotations, which must be real classes.
+"""
 
 import hashlib
 import time
@@ -26,19 +27,18 @@ from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
+from prefect.states import Completed, State
+
 from docpipe import __version__
 from docpipe.batch import BatchResult, Input, Plan, plan, process_batch
+from docpipe.config import RunConfig
 from docpipe.dataset import DatasetStore
 from docpipe.discover import Discovery, discover
 from docpipe.isolation import Limits
-from docpipe.language import DEFAULT_LANGUAGES
-from docpipe.pipeline import DEFAULT_MAX_BYTES, DEFAULT_MAX_TEXT_BYTES, Settings, parser_versions
+from docpipe.pipeline import Settings, parser_versions
 from docpipe.progress import report
 from docpipe.summary import RunSummary
 
-# A task run costs ~40 ms here (states, cache lookup, the persisted result); 200 documents take
-# ~7 s on one core, and a crash or a changed file costs at most one batch's work again.
-DEFAULT_BATCH_SIZE = 200
 _IO_RETRIES = {"retries": 3, "retry_delay_seconds": [1, 5, 20]}
 
 
@@ -100,44 +100,36 @@ def _publish(summary: RunSummary) -> None:
 
 # One batch at a time: each batch already spreads its documents over all cores.
 @flow(name="ingest", log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=1))
-def ingest(
-    paths: list[str],
-    out_dir: str = "output",
-    languages: list[str] = list(DEFAULT_LANGUAGES),
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    workers: int | None = None,
-    reprocess: bool = False,
-    timeout_seconds: float = Limits.seconds_per_document,
-    max_memory_mb: int = Limits.memory_bytes // 2**20,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
-) -> RunSummary:
-    """Ingest files and folders into the Parquet datasets under ``out_dir``."""
+def ingest(paths: list[str], out_dir: str = "output", config: RunConfig = RunConfig()) -> State:
+    """Ingest files and folders into the Parquet datasets under ``out_dir``.
+
+    The final state's message is the run's one-line summary (what `docpipe serve` prints and
+    the dashboard shows); its result is the `RunSummary`.
+    """
     logger = get_run_logger()
     started = datetime.now(timezone.utc)
     clock = time.monotonic()
     run_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
-    settings = Settings(languages=tuple(languages), max_bytes=max_bytes, max_text_bytes=max_text_bytes)
-    limits = Limits(timeout_seconds, max_memory_mb * 2**20)
+    settings, limits = config.settings(), config.limits()
     summary = RunSummary(run_id=run_id, out=out_dir)
 
     found = discover_task(paths)
-    work = plan_task(out_dir, found.files, reprocess)
+    work = plan_task(out_dir, found.files, config.reprocess)
     summary.files_seen = len(found.files)
     summary.skipped_known = len(work.known)
     summary.skipped_other = len(found.skipped)
-    batches = work.batches(batch_size)
+    batches = work.batches(config.batch_size)
     logger.info("%d files, %d to process in %d batches", len(found.files), len(work.todo), len(batches))
 
-    processing = process_batch_task.with_options(refresh_cache=reprocess)
+    processing = process_batch_task.with_options(refresh_cache=config.reprocess)
     futures = {
-        processing.submit(number, inputs, settings, workers, limits): number for number, inputs in enumerate(batches)
+        processing.submit(number, inputs, settings, config.workers, limits): number for number, inputs in enumerate(batches)
     }
     for future in as_completed(list(futures)):
         result = future.result()
         state = future.state
         # quote: Prefect would otherwise walk every block of the batch looking for futures (seconds per batch).
-        write_batch_task(out_dir, f"{run_id}-{futures[future]:05d}", quote(result), run_id, reprocess)
+        write_batch_task(out_dir, f"{run_id}-{futures[future]:05d}", quote(result), run_id, config.reprocess)
         summary.add(result)
         if state.name == "Cached":
             summary.batches_cached += 1
@@ -155,18 +147,9 @@ def ingest(
             "documents_written": summary.documents,
             "rejects_written": len(summary.rejects),
             "skipped_known": summary.skipped_known,
-            "parameters": {
-                "languages": list(languages),
-                "batch_size": batch_size,
-                "workers": workers,
-                "reprocess": reprocess,
-                "timeout_seconds": timeout_seconds,
-                "max_memory_mb": max_memory_mb,
-                "max_bytes": max_bytes,
-                "max_text_bytes": max_text_bytes,
-            },
+            "parameters": config.as_dict(),
             "docpipe_version": __version__,
         },
     )
     _publish(summary)
-    return summary
+    return Completed(message=summary.one_line(), data=summary)

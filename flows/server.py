@@ -107,10 +107,15 @@ def wait_until_healthy(server: Child, api_url: str, log_path: Path, poll_seconds
 
 
 def start_local_server(prefect_home: str) -> tuple[Child, str]:
-    """Start `prefect server start` on a free local port; return it once healthy, with its API URL."""
+    """Start `prefect server start` on a free local port; return it once healthy, with its API URL.
+
+    Unlike the embedded server, this one runs Prefect's services (the scheduler among them) and
+    serves the dashboard at the API URL without `/api`.
+    """
     port, api_url = _local_api()
     log_path = _log_path(prefect_home, "server.log")
-    env = {**os.environ, "PREFECT_HOME": prefect_home}
+    # The dashboard's pages call the API at PREFECT_UI_API_URL, which otherwise defaults to port 4200.
+    env = {**os.environ, "PREFECT_HOME": prefect_home, "PREFECT_UI_ENABLED": "true", "PREFECT_UI_API_URL": api_url}
     env.pop("PREFECT_API_URL", None)
     server = Child([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", port], env, log_path)
     wait_until_healthy(server, api_url, log_path)

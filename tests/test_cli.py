@@ -112,3 +112,33 @@ def test_extract_into_a_reader_that_stops_early_ends_quietly():
     errors = process.stderr.read()
     assert process.wait(timeout=300) in (0, 1)
     assert b"Traceback" not in errors
+
+
+def _options(command: str) -> set[str]:
+    from docpipe.cli import build_parser
+
+    (subcommands,) = [action for action in build_parser()._actions if action.dest == "command"]
+    return {option for action in subcommands.choices[command]._actions for option in action.option_strings} - {"-h", "--help"}
+
+
+def test_serve_takes_every_run_option_of_ingest_and_the_readme_names_them_all():
+    assert _options("ingest") - {"--dask-address"} <= _options("serve")
+    readme = (PROJECT / "README.md").read_text()
+    serve_usage = readme.split("## Scheduled runs")[1].split("```sh")[1].split("```")[0]
+    assert {option for option in _options("serve") if option not in serve_usage} == set()
+
+
+def test_the_run_configuration_from_the_command_line_reaches_the_flow_whole():
+    from docpipe.cli import build_parser, run_config
+
+    args = build_parser().parse_args(
+        ["serve", "--cron", "0 2 * * *", "--languages", "en,de", "--batch-size", "9", "--workers", "3", "--reprocess",
+         "--timeout", "5", "--max-memory-mb", "512", "--max-bytes", "1000", "--max-text-bytes", "100"]
+    )
+    config = run_config(args)
+    assert config.as_dict() == {
+        "languages": ["en", "de"], "batch_size": 9, "workers": 3, "reprocess": True, "timeout_seconds": 5.0,
+        "max_memory_mb": 512, "max_bytes": 1000, "max_text_bytes": 100,
+    }
+    assert type(config)(**json.loads(json.dumps(config.as_dict()))) == config  # as a deployment parameter
+    assert config.limits().memory_bytes == 512 * 2**20 and config.settings().max_text_bytes == 100

@@ -14,6 +14,7 @@ import pytest
 
 from conftest import PROJECT, dataset_snapshot, write_text_corpus
 from docpipe.dataset import DatasetStore
+from docpipe.config import RunConfig
 
 BATCH_SIZE = 2  # small batches: many writes, so the kill lands mid-run
 FILES = 120
@@ -31,7 +32,7 @@ def test_sigkill_mid_write_then_rerun_equals_an_uninterrupted_run(prefect_server
     from flows.ingest import ingest
 
     reference, crashed = tmp_path / "reference", tmp_path / "crashed"
-    ingest(paths=[str(corpus)], out_dir=str(reference), batch_size=IN_PROCESS_BATCH_SIZE, workers=1)
+    ingest(paths=[str(corpus)], out_dir=str(reference), config=RunConfig(batch_size=IN_PROCESS_BATCH_SIZE, workers=1))
 
     # The child talks to the test's server, so it pays no server start-up before writing.
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
@@ -51,6 +52,6 @@ def test_sigkill_mid_write_then_rerun_equals_an_uninterrupted_run(prefect_server
     interrupted = DatasetStore(str(crashed)).read("documents").num_rows
     assert 0 < interrupted < FILES
 
-    ingest(paths=[str(corpus)], out_dir=str(crashed), batch_size=IN_PROCESS_BATCH_SIZE, workers=1)
+    ingest(paths=[str(corpus)], out_dir=str(crashed), config=RunConfig(batch_size=IN_PROCESS_BATCH_SIZE, workers=1))
     assert dataset_snapshot(crashed) == dataset_snapshot(reference)
     assert not list(crashed.rglob("_tmp-*"))

@@ -7,6 +7,7 @@ from distributed import LocalCluster
 
 from conftest import dataset_snapshot, write_text_corpus
 from docpipe.cli import main
+from docpipe.config import RunConfig
 
 
 def test_flow_on_a_local_dask_cluster_equals_the_single_process_run(prefect_server, tmp_path, monkeypatch):
@@ -18,14 +19,14 @@ def test_flow_on_a_local_dask_cluster_equals_the_single_process_run(prefect_serv
     (tmp_path / "corpus").mkdir()
     corpus = write_text_corpus(tmp_path / "corpus", 24)
     single, distributed = tmp_path / "single", tmp_path / "dask"
-    ingest(paths=[str(corpus)], out_dir=str(single), batch_size=4, workers=1)
+    ingest(paths=[str(corpus)], out_dir=str(single), config=RunConfig(batch_size=4, workers=1))
 
     # Workers inherit the environment at start: they report task runs to the test's server.
     monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
     with dask.config.set({"distributed.worker.daemon": False}):
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
             summary = on_dask_cluster(ingest, cluster.scheduler_address)(
-                paths=[str(corpus)], out_dir=str(distributed), batch_size=4, workers=1
+                paths=[str(corpus)], out_dir=str(distributed), config=RunConfig(batch_size=4, workers=1)
             )
     assert summary.documents == 24
     assert dataset_snapshot(distributed) == dataset_snapshot(single)

@@ -9,6 +9,7 @@ import pytest
 from conftest import DATA, RAW
 from docpipe.dataset import DatasetStore
 from docpipe.schemas import SCHEMAS
+from docpipe.config import RunConfig
 
 BAD = [DATA / "bad" / "corrupt.pdf", DATA / "bad" / "empty.txt", DATA / "bad" / "png_named.html"]
 
@@ -19,9 +20,9 @@ def runs(prefect_server, tmp_path_factory):
 
     out = tmp_path_factory.mktemp("out")
     sources = [str(RAW), *map(str, BAD)]
-    first = ingest(paths=sources, out_dir=str(out), workers=2)
+    first = ingest(paths=sources, out_dir=str(out), config=RunConfig(workers=2))
     first_counts = {name: DatasetStore(str(out)).read(name).num_rows for name in SCHEMAS}
-    second = ingest(paths=sources, out_dir=str(out), workers=2)
+    second = ingest(paths=sources, out_dir=str(out), config=RunConfig(workers=2))
     return out, first, first_counts, second
 
 

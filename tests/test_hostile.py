@@ -11,6 +11,7 @@ import hostile
 from docpipe.document import Document, Reject, Source
 from docpipe.isolation import Limits, run_isolated
 from docpipe.pipeline import DEFAULT_MAX_TEXT_BYTES, Settings, process_bytes
+from docpipe.config import RunConfig
 
 # The defaults a user gets: the 50 MB page must be refused by them, not by a test's own cap.
 SETTINGS = Settings()
@@ -79,8 +80,9 @@ def test_the_flow_lands_every_file_as_a_document_or_a_reject(prefect_server, cor
 
     def run():
         return ingest(
-            paths=[str(corpus.folder)], out_dir=str(tmp_path / "out"), workers=2,
-            timeout_seconds=LIMITS.seconds_per_document, max_memory_mb=LIMITS.memory_bytes // 2**20, max_bytes=SETTINGS.max_bytes,
+            paths=[str(corpus.folder)], out_dir=str(tmp_path / "out"), config=RunConfig(
+                workers=2, timeout_seconds=LIMITS.seconds_per_document, max_memory_mb=LIMITS.memory_bytes // 2**20, max_bytes=SETTINGS.max_bytes
+            ),
         )
 
     source_before = _tree(corpus.folder)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from conftest import dataset_snapshot, write_text_corpus
 from docpipe.dataset import DatasetStore
+from docpipe.config import RunConfig
 
 FILES = 6
 BATCH_SIZE = 2
@@ -28,9 +29,9 @@ def test_a_rerun_takes_finished_batches_from_the_cache(prefect_server, tmp_path)
 
     (tmp_path / "corpus").mkdir()
     corpus = write_text_corpus(tmp_path / "corpus", FILES)
-    first_state = ingest(paths=[str(corpus)], out_dir=str(tmp_path / "first"), batch_size=BATCH_SIZE, workers=1, return_state=True)
+    first_state = ingest(paths=[str(corpus)], out_dir=str(tmp_path / "first"), config=RunConfig(batch_size=BATCH_SIZE, workers=1), return_state=True)
     # A new output folder knows none of the files, so every batch is planned again: only the cache can skip the parsing.
-    second_state = ingest(paths=[str(corpus)], out_dir=str(tmp_path / "second"), batch_size=BATCH_SIZE, workers=1, return_state=True)
+    second_state = ingest(paths=[str(corpus)], out_dir=str(tmp_path / "second"), config=RunConfig(batch_size=BATCH_SIZE, workers=1), return_state=True)
 
     batches = FILES // BATCH_SIZE
     assert _process_batch_states(first_state.state_details.flow_run_id) == ["Completed"] * batches
@@ -48,9 +49,9 @@ def test_a_changed_file_has_one_current_version_and_reprocessing_duplicates_noth
 
     source, out = tmp_path / "note.txt", tmp_path / "out"
     source.write_text("Minutes\n\nThe board approved the first draft of the water report.\n", encoding="utf-8")
-    ingest(paths=[str(source)], out_dir=str(out), workers=1)
+    ingest(paths=[str(source)], out_dir=str(out), config=RunConfig(workers=1))
     source.write_text("Minutes\n\nThe board approved the second, amended draft of the water report.\n", encoding="utf-8")
-    ingest(paths=[str(source)], out_dir=str(out), workers=1)
+    ingest(paths=[str(source)], out_dir=str(out), config=RunConfig(workers=1))
 
     documents = _rows(out, "documents")
     assert len(documents) == 2
@@ -60,7 +61,7 @@ def test_a_changed_file_has_one_current_version_and_reprocessing_duplicates_noth
     assert current["doc_id"] != old["doc_id"]
 
     blocks_before = len(_rows(out, "blocks"))
-    summary = ingest(paths=[str(source)], out_dir=str(out), workers=1, reprocess=True)
+    summary = ingest(paths=[str(source)], out_dir=str(out), config=RunConfig(workers=1, reprocess=True))
     assert summary.documents == 1
     documents = _rows(out, "documents")
     assert len(documents) == 2 and sum(row["is_current"] for row in documents) == 1
@@ -84,7 +85,7 @@ def test_a_transient_write_error_is_retried_and_the_run_completes(prefect_server
         return commit(self, *args, **kwargs)
 
     monkeypatch.setattr(DatasetStore, "commit_batch", flaky_commit)
-    summary = ingest(paths=[str(corpus)], out_dir=str(tmp_path / "out"), batch_size=BATCH_SIZE, workers=1)
+    summary = ingest(paths=[str(corpus)], out_dir=str(tmp_path / "out"), config=RunConfig(batch_size=BATCH_SIZE, workers=1))
     assert summary.documents == FILES and not summary.rejects
     assert len(calls) == FILES // BATCH_SIZE + 1 and calls[0] == calls[1]  # the failed batch, written again
     assert len(_rows(tmp_path / "out", "documents")) == FILES
