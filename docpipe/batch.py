@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from docpipe.dataset import KnownInputs
+from docpipe.catalog import KnownInputs
 from docpipe.document import Document, Reject
 from docpipe.isolation import Limits, default_workers, run_isolated
 from docpipe.pipeline import Settings
@@ -53,12 +53,18 @@ def file_sha256(path: str) -> str | None:
     return digest.hexdigest()
 
 
-def plan(files: Sequence[str], known: KnownInputs, *, reprocess: bool = False) -> Plan:
-    """Split ``files`` into new or changed inputs and those already ingested (by content hash)."""
+def plan(
+    files: Sequence[str], known_of: Callable[[list[str], list[str]], KnownInputs], *, reprocess: bool = False
+) -> Plan:
+    """Split ``files`` into new or changed inputs and those already ingested (by content hash).
+
+    ``known_of(hashes, paths)`` says what the store holds of these inputs (`DatasetStore.known_inputs`).
+    """
     result = Plan()
     # Reading and hashing release the GIL: a few threads keep both the disk and the cores busy.
     with ThreadPoolExecutor(max_workers=_HASH_THREADS) as pool:
         hashes = list(pool.map(file_sha256, files))
+    known = known_of([sha256 for sha256 in hashes if sha256], list(files))
     for path, sha256 in zip(files, hashes):
         item = Input(path, sha256)
         if item.sha256 is None:  # unreadable: worth another try only once it can be read

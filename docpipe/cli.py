@@ -1,7 +1,8 @@
 """`docpipe ingest` (through the Prefect flow) and `docpipe extract` (the stages alone).
 
 Exit codes: 0 all inputs became documents, 1 some inputs were rejected, 2 usage error (or, for
-`ingest`, a Prefect server that could not start).
+`ingest`, a Prefect server that could not start), 75 another run held the output root longer
+than `--lock-timeout` (nothing was damaged; run again).
 
 Each command imports what only it needs inside its function: `extract` is run on a few
 files at a time, so start-up is a large share of its cost, and it needs neither pyarrow
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from docpipe import __version__
 from docpipe.discover import discover
 from docpipe.document import Document
+from docpipe.catalog import StoreBusy
 from docpipe.config import RunConfig
 from docpipe.isolation import DEFAULT_START_METHOD, default_workers, iter_isolated, start_forkserver
 from docpipe.records import block_records, document_record
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from flows.server import EmbeddedServer
 
 EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
+EXIT_BUSY = 75  # sysexits' EX_TEMPFAIL: another run held the output root past --lock-timeout; try again
 # The names of docpipe.schemas.SCHEMAS, which imports pyarrow (tests/test_cli.py keeps them equal).
 DATASETS = ("abstracts", "blocks", "documents", "rejects", "runs")
 DEFAULT_CONFIG = RunConfig()
@@ -73,6 +76,10 @@ def _add_run_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--batch-size", type=_positive, default=DEFAULT_CONFIG.batch_size, help="documents per task (default: %(default)s)")
     command.add_argument("--workers", type=_positive, default=None, help="parallel processes (default: all cores)")
     command.add_argument("--reprocess", action="store_true", help="process inputs again even if already ingested")
+    command.add_argument(
+        "--lock-timeout", dest="lock_timeout_seconds", type=float, default=DEFAULT_CONFIG.lock_timeout_seconds,
+        help="seconds to wait while another run commits to the same output root, then exit 75 (default: %(default)g)",
+    )
     _add_document_options(command)
 
 
@@ -148,7 +155,7 @@ def run_serve(args: argparse.Namespace) -> int:
             sys.executable, "-m", "flows.serve", *schedule, "--name", args.name, "--out", out,
             "--config", json.dumps(run_config(args).as_dict()), *sources,
         ]
-        serving = Child(command, {**os.environ, "PREFECT_API_URL": api_url})
+        serving = Child(command, {**os.environ, "PREFECT_API_URL": api_url}, die_with_parent=True)
         serving.process.wait()
         return EXIT_OK if serving.process.returncode == 0 else EXIT_REJECTS
     except KeyboardInterrupt:
@@ -172,10 +179,14 @@ def run_compact(args: argparse.Namespace) -> int:
     from docpipe.dataset import DatasetStore
 
     store = DatasetStore(args.out)
-    store.recover()
-    for dataset in args.dataset or DATASETS:
-        before, after = store.compact(dataset)
-        print(f"{dataset}: {before} files -> {after}")
+    try:
+        store.recover()
+        for dataset in args.dataset or DATASETS:
+            before, after = store.compact(dataset)
+            print(f"{dataset}: {before} files -> {after}")
+    except StoreBusy as problem:
+        print(f"docpipe compact: error: {problem}", file=sys.stderr)
+        return EXIT_BUSY
     return EXIT_OK
 
 
@@ -271,8 +282,12 @@ def _ingest(args: argparse.Namespace, server: EmbeddedServer | None) -> int:
         except ServerFailed as problem:
             print(f"docpipe ingest: error: {problem}", file=sys.stderr)
             return EXIT_USAGE
-    with server.session() if server is not None else contextlib.nullcontext(), progress_bar():
-        summary = flow(paths=list(args.paths), out_dir=args.out, config=run_config(args))
+    try:
+        with server.session() if server is not None else contextlib.nullcontext(), progress_bar():
+            summary = flow(paths=list(args.paths), out_dir=args.out, config=run_config(args))
+    except StoreBusy as problem:
+        print(f"docpipe ingest: error: {problem}", file=sys.stderr)
+        return EXIT_BUSY
     print_summary(summary)
     return EXIT_REJECTS if summary.rejects else EXIT_OK
 

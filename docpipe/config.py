@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from docpipe.catalog import DEFAULT_LOCK_TIMEOUT_SECONDS
 from docpipe.isolation import Limits
 from docpipe.language import DEFAULT_LANGUAGES
 from docpipe.pipeline import DEFAULT_MAX_BYTES, DEFAULT_MAX_TEXT_BYTES, Settings
@@ -29,6 +30,7 @@ class RunConfig:
     max_memory_mb: int = Limits.memory_bytes // 2**20  # per worker process
     max_bytes: int = DEFAULT_MAX_BYTES  # any file: larger ones are rejected unread
     max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES  # HTML and text, once the type is known
+    lock_timeout_seconds: float = DEFAULT_LOCK_TIMEOUT_SECONDS  # wait this long for another run's commit, then fail
 
     def __post_init__(self) -> None:
         # From JSON (a deployment's parameters) the languages arrive as a list.

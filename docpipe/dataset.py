@@ -1,16 +1,27 @@
-"""Parquet datasets under one output root, written so that readers never see a half file.
+"""Parquet datasets under one output root that stay right under concurrent runs, readers and crashes.
 
 Layout: ``<root>/<dataset>/ingest_date=YYYY-MM-DD/part-<batch_id>.parquet`` for documents,
-blocks, abstracts and rejects, ``<root>/runs/run-<run_id>.parquet`` for runs. The Hive
-partition by ingest date lets a nightly consumer read just what arrived since its last
-visit, and bounds the files a compaction rewrites; the date is in the path only (the rows
-carry the full ``ingested_at``/``rejected_at`` timestamp).
+blocks, abstracts and rejects, ``<root>/runs/run-<run_id>.parquet`` for runs. Beside them,
+docpipe's own bookkeeping, all under names starting with ``_`` and outside every dataset
+folder, so that no reader (pyarrow, pandas, Spark, DuckDB or Polars over
+``<dataset>/**/*.parquet``) ever sees it: ``_catalog.sqlite`` (the index, see
+`docpipe.catalog`), ``_lock`` and ``_staging/`` (files being written).
 
-Commit protocol for a batch: its blocks, abstracts and rejects parts are written first and
-its documents part last, each under a hidden temporary name then renamed. A batch whose
-documents part is missing was cut off by a crash; ``recover()`` deletes what it left so a
-re-run redoes it without duplicates. Every path goes through a pyarrow filesystem, so the
-root may be any URI pyarrow reaches.
+Every change to the datasets happens under the root's lock, as a commit:
+1. the new files are written whole into ``_staging/<commit>/``;
+2. one catalog transaction records the commit's effect (inputs, current versions, files) and
+   the list of file actions still to do (a pending commit);
+3. the actions run: rows superseded or replaced are rewritten out of their files first, and
+   only then do new files move into the datasets, each by one rename (one atomic PUT on an
+   object store); a reader thus never sees a row twice, at worst misses one for an instant;
+4. the pending record is deleted.
+A process killed anywhere leaves either nothing the catalog knows of (its staging is deleted
+by the next writer) or a pending commit that the next writer rolls forward: the actions are
+idempotent. Files that a compaction empties stay as valid zero-row files for a grace period,
+because a reader may have listed them a moment before; later writers delete them.
+
+A commit only looks up the keys of its own batch and rewrites only the files holding rows of
+the documents it supersedes or replaces, so its cost does not grow with the store.
 """
 
 from __future__ import annotations
@@ -20,7 +31,6 @@ import os
 import posixpath
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -30,21 +40,32 @@ import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
+from docpipe.catalog import CATALOG_NAME, DEFAULT_LOCK_TIMEOUT_SECONDS, LOCK_NAME, Catalog, KnownInputs, RootLock
 from docpipe.document import Document, Reject
+from docpipe.flags import FLAG_COLUMN, clear_flags, flag_write_options
 from docpipe.records import abstract_records, block_records, document_record, reject_record
 from docpipe.schemas import SCHEMAS
 
-BATCH_DATASETS = ("blocks", "abstracts", "rejects", "documents")  # documents last: it commits
-_TMP_PREFIX = "_tmp-"  # pyarrow, DuckDB globs (*.parquet) and Spark all skip these names
-_JOURNAL_PREFIX = "_compaction-"
-_MERGED_PARTS_KEY = b"docpipe.merged_parts"  # in a compacted documents file: the batches it holds
+BATCH_DATASETS = ("blocks", "abstracts", "rejects", "documents")
+_KEY_COLUMN = {"documents": "doc_id", "blocks": "doc_id", "abstracts": "doc_id", "rejects": "sha256"}
+_STAGING = "_staging"
+_LEGACY_TEMPORARY_PREFIXES = ("_tmp-", "_compaction-")  # written by docpipe before the catalog
+HUSK_GRACE_SECONDS = 600.0
+COMPACTED_FILE_BYTES = 128 * 2**20  # a reader lists a dataset's files and opens them within this time
 _ROW_GROUP_ROWS = 64 * 1024
+_MEMORY_CATALOGS: dict[str, Catalog] = {}
 
 
 def _json_default(value: Any) -> str:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return str(value)
+
+
+def _already_stored(reject_row: dict[str, Any], stored: set[str], unread_paths: set[str]) -> bool:
+    if reject_row["sha256"]:
+        return reject_row["sha256"] in stored
+    return reject_row["source_path"] in unread_paths
 
 
 def open_root(out: str) -> tuple[pafs.FileSystem, str]:
@@ -54,30 +75,26 @@ def open_root(out: str) -> tuple[pafs.FileSystem, str]:
     return pafs.LocalFileSystem(), os.path.abspath(out)
 
 
-@dataclass
-class KnownInputs:
-    document_hashes: set[str]
-    reject_hashes: set[str]
-    current_paths: dict[str, str]  # source_path -> sha256 of its current version
-    unread_paths: set[str] = field(default_factory=set)  # rejected before their bytes could be read
-
-
 class DatasetStore:
-    def __init__(self, out: str, filesystem: pafs.FileSystem | None = None) -> None:
+    def __init__(self, out: str, filesystem: pafs.FileSystem | None = None, lock_timeout: float = DEFAULT_LOCK_TIMEOUT_SECONDS) -> None:
         if filesystem is None:
             self.fs, self.root = open_root(out)
         else:
             self.fs, self.root = filesystem, out.rstrip("/")
+        # SQLite and flock need a local folder; other roots get a catalog in memory, one writer at a time.
+        self._local = isinstance(self.fs, pafs.LocalFileSystem)
+        self._lock_timeout = lock_timeout
+        self._catalog: Catalog | None = None
 
     def _dir(self, dataset: str) -> str:
         return f"{self.root}/{dataset}"
 
+    # -- reading ---------------------------------------------------------------------------
+
     def files(self, dataset: str) -> list[str]:
-        """The dataset's committed Parquet files (not temporary files or journals)."""
+        """The dataset's Parquet files."""
         return sorted(
-            path
-            for path in self._all_files(dataset)
-            if path.endswith(".parquet") and not posixpath.basename(path).startswith(_TMP_PREFIX)
+            path for path in self._all_files(dataset) if path.endswith(".parquet") and not posixpath.basename(path).startswith("_")
         )
 
     def read(self, dataset: str, columns: list[str] | None = None) -> pa.Table:
@@ -87,21 +104,72 @@ class DatasetStore:
             return schema.empty_table() if columns is None else schema.empty_table().select(columns)
         return ds.dataset(files, schema=schema, format="parquet", filesystem=self.fs).to_table(columns=columns)
 
+    def known_inputs(self, hashes: Iterable[str], paths: Iterable[str]) -> KnownInputs:
+        """What the store holds of these inputs: a lookup by key, whatever the store's size."""
+        return self.catalog.known(hashes, paths)
+
+    def _all_files(self, dataset: str) -> list[str]:
+        selector = pafs.FileSelector(self._dir(dataset), allow_not_found=True, recursive=True)
+        return [info.path for info in self.fs.get_file_info(selector) if info.type == pafs.FileType.File]
+
+    def _exists(self, path: str) -> bool:
+        return self.fs.get_file_info(path).type == pafs.FileType.File
+
+    # -- the catalog and the lock ------------------------------------------------------------
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            if self._local:
+                self.fs.create_dir(self.root, recursive=True)
+                self._catalog = Catalog(f"{self.root}/{CATALOG_NAME}")
+            else:
+                key = f"{type(self.fs).__name__}:{self.root}"
+                self._catalog = _MEMORY_CATALOGS.get(key) or _MEMORY_CATALOGS.setdefault(key, Catalog(":memory:"))
+            if self._catalog.is_empty() and any(self.files(dataset) for dataset in BATCH_DATASETS):
+                with self.lock():
+                    if self._catalog.is_empty():
+                        self._index_existing_files()
+        return self._catalog
+
+    def lock(self) -> RootLock:
+        if self._local:
+            self.fs.create_dir(self.root, recursive=True)
+        return RootLock(f"{self.root}/{LOCK_NAME}" if self._local else None, self._lock_timeout, self.root)
+
+    def _index_existing_files(self) -> None:
+        """Fill an empty catalog from the datasets (a store written before the catalog, or an object store).
+
+        Rows are grouped by partition folder, since older files do not say which batch wrote them.
+        """
+        with self.catalog.transaction():
+            for dataset in BATCH_DATASETS:
+                for path in self.files(dataset):
+                    batch = f"scan:{posixpath.relpath(posixpath.dirname(path), self._dir(dataset))}"
+                    self.catalog.record_batch(batch, {dataset: path}, [], [], [])
+                    if dataset == "documents":
+                        rows = pq.read_table(path, filesystem=self.fs, columns=["sha256", "source_path", "is_current"]).to_pylist()
+                        self.catalog.record_batch(batch, {}, [(r["sha256"], r["source_path"]) for r in rows if r["is_current"]], [], [])
+                        self.catalog.record_superseded(batch, [r["sha256"] for r in rows if not r["is_current"]])
+                    elif dataset == "rejects":
+                        rows = pq.read_table(path, filesystem=self.fs, columns=["sha256", "source_path"]).to_pylist()
+                        self.catalog.record_batch(batch, {}, [], [r["sha256"] for r in rows if r["sha256"]], [r["source_path"] for r in rows if not r["sha256"]])
+
     # -- writing ---------------------------------------------------------------------------
 
-    def _write_atomic(self, final: str, table: pa.Table) -> None:
-        directory, name = posixpath.split(final)
-        self.fs.create_dir(directory, recursive=True)
-        temporary = f"{directory}/{_TMP_PREFIX}{uuid.uuid4().hex}-{name}"
-        with self.fs.open_output_stream(temporary) as sink:
-            pq.write_table(
-                table,
-                sink,
-                compression="zstd",
-                row_group_size=_ROW_GROUP_ROWS,
-                write_statistics=True,
-            )
-        self.fs.move(temporary, final)
+    def _write(self, path: str, table: pa.Table) -> None:
+        self.fs.create_dir(posixpath.dirname(path), recursive=True)
+        if FLAG_COLUMN in table.column_names:
+            options = {**flag_write_options(table.column_names, "zstd"), "max_rows_per_page": _ROW_GROUP_ROWS}
+        else:
+            options = {"compression": "zstd", "write_statistics": True}
+        with self.fs.open_output_stream(path) as sink:
+            pq.write_table(table, sink, row_group_size=_ROW_GROUP_ROWS, **options)
+
+    def _stage(self, commit_id: str, name: str, table: pa.Table) -> str:
+        staged = f"{self.root}/{_STAGING}/{commit_id}/{name}"
+        self._write(staged, table)
+        return staged
 
     def _table(self, dataset: str, rows: list[dict[str, Any]]) -> pa.Table:
         return pa.Table.from_pylist(rows, schema=SCHEMAS[dataset])
@@ -116,171 +184,237 @@ class DatasetStore:
         now: datetime,
         replace: bool = False,
     ) -> tuple[int, int]:
-        """Write one batch's rows to every dataset; return (documents, rejects) written.
+        """Add one batch's rows to every dataset; return (documents, rejects) written.
 
-        With ``replace``, rows already stored for these documents are dropped first
-        (reprocessing after a parser upgrade), so no document is ever stored twice.
+        Inputs another run stored since this one planned are left out, so concurrent runs
+        store each input once. With ``replace``, the rows already stored for these inputs are
+        dropped first (reprocessing after a parser upgrade), so no document is stored twice.
         """
-        doc_rows, block_rows, abstract_rows = [], [], []
-        for doc in documents:
-            row = document_record(doc, run_id=run_id, ingested_at=now)
-            row["metadata"] = json.dumps(row["metadata"], ensure_ascii=False, default=_json_default, sort_keys=True)
-            doc_rows.append(row)
-            for block in block_records(doc):
-                block_rows.append({"doc_id": row["doc_id"], "run_id": run_id, **block})
-            for abstract in abstract_records(doc):
-                abstract_rows.append({"doc_id": row["doc_id"], "run_id": run_id, **abstract})
-        reject_rows = [reject_record(r, run_id=run_id, rejected_at=now) for r in rejects]
-        if replace:
-            self._drop_inputs([row["sha256"] for row in doc_rows] + [row["sha256"] for row in reject_rows if row["sha256"]])
-        current = self.known_inputs().current_paths if doc_rows else {}
-        self._supersede({r["source_path"]: r["sha256"] for r in doc_rows if current.get(r["source_path"], r["sha256"]) != r["sha256"]})
-        rows = {"blocks": block_rows, "abstracts": abstract_rows, "rejects": reject_rows, "documents": doc_rows}
-        partition = f"ingest_date={now:%Y-%m-%d}"
-        for dataset in BATCH_DATASETS:
-            if rows[dataset] or dataset == "documents":
-                final = f"{self._dir(dataset)}/{partition}/part-{batch_id}.parquet"
-                self._write_atomic(final, self._table(dataset, rows[dataset]))
+        documents = [(doc, document_record(doc, run_id=run_id, ingested_at=now)) for doc in documents]
+        reject_rows = [reject_record(reject, run_id=run_id, rejected_at=now) for reject in rejects]
+        with self.lock():
+            self._roll_forward()
+            rows = [row for _, row in documents] + reject_rows
+            known = self.catalog.known([row["sha256"] for row in rows if row["sha256"]], [row["source_path"] for row in rows])
+            stored = known.document_hashes | known.reject_hashes
+            if replace:
+                replaced = sorted({row["sha256"] for row in rows if row["sha256"]} & stored)
+            else:
+                replaced = []
+                documents = [(doc, row) for doc, row in documents if row["sha256"] not in stored]
+                reject_rows = [row for row in reject_rows if not _already_stored(row, stored, known.unread_paths)]
+            doc_rows = [row for _, row in documents]
+            actions = self._drop_actions(replaced) + self._supersede_actions(doc_rows, known.current_paths)
+
+            tables = self._batch_tables(documents, reject_rows, run_id)
+            partition = f"ingest_date={now:%Y-%m-%d}"
+            files = {}
+            for dataset in BATCH_DATASETS:
+                if tables[dataset].num_rows or dataset == "documents":
+                    final = f"{self._dir(dataset)}/{partition}/part-{batch_id}.parquet"
+                    actions.append({"op": "move", "from": self._stage(batch_id, f"{dataset}.parquet", tables[dataset]), "to": final})
+                    files[dataset] = final
+            with self.catalog.transaction():
+                self.catalog.forget_inputs(replaced)
+                self.catalog.record_batch(
+                    batch_id, files, [(row["sha256"], row["source_path"]) for row in doc_rows],
+                    [row["sha256"] for row in reject_rows if row["sha256"]], [row["source_path"] for row in reject_rows if not row["sha256"]],
+                )
+                self.catalog.add_pending(batch_id, actions)
+            self._finish(batch_id, actions)
         return len(doc_rows), len(reject_rows)
+
+    def _batch_tables(self, documents: list[tuple[Document, dict[str, Any]]], reject_rows: list[dict[str, Any]], run_id: str) -> dict[str, pa.Table]:
+        doc_rows, block_rows, abstract_rows = [], [], []
+        for doc, row in documents:
+            doc_rows.append({**row, "metadata": json.dumps(row["metadata"], ensure_ascii=False, default=_json_default, sort_keys=True)})
+            block_rows += [{"doc_id": row["doc_id"], "run_id": run_id, **block} for block in block_records(doc)]
+            abstract_rows += [{"doc_id": row["doc_id"], "run_id": run_id, **abstract} for abstract in abstract_records(doc)]
+        return {
+            "documents": self._table("documents", doc_rows),
+            "blocks": self._table("blocks", block_rows),
+            "abstracts": self._table("abstracts", abstract_rows),
+            "rejects": self._table("rejects", reject_rows),
+        }
+
+    def _drop_actions(self, hashes: list[str]) -> list[dict[str, Any]]:
+        """Remove every row stored for these inputs, so reprocessed rows replace them."""
+        if not hashes:
+            return []
+        files = self.catalog.files_of(hashes, BATCH_DATASETS)
+        return [{"op": "drop", "dataset": dataset, "path": path, "hashes": hashes} for dataset in BATCH_DATASETS for path in files[dataset]]
+
+    def _supersede_actions(self, doc_rows: list[dict[str, Any]], current: dict[str, str]) -> list[dict[str, Any]]:
+        """Mark the current rows of changed paths as no longer current, in the files that hold them."""
+        new_versions = {row["source_path"]: row["sha256"] for row in doc_rows if current.get(row["source_path"], row["sha256"]) != row["sha256"]}
+        if not new_versions:
+            return []
+        files = self.catalog.files_of([current[path] for path in new_versions], ["documents"])["documents"]
+        return [{"op": "stale", "path": path, "versions": new_versions} for path in files]
 
     def write_run(self, row: dict[str, Any]) -> None:
         row = {**row, "parameters": json.dumps(row.get("parameters") or {}, sort_keys=True, default=_json_default)}
-        self._write_atomic(f"{self._dir('runs')}/run-{row['run_id']}.parquet", self._table("runs", [row]))
+        commit_id = f"run-{row['run_id']}"
+        with self.lock():
+            self._roll_forward()
+            staged = self._stage(commit_id, "runs.parquet", self._table("runs", [row]))
+            actions = [{"op": "move", "from": staged, "to": f"{self._dir('runs')}/run-{row['run_id']}.parquet"}]
+            with self.catalog.transaction():
+                self.catalog.add_pending(commit_id, actions)
+            self._finish(commit_id, actions)
 
-    def _rewrite_files(self, dataset: str, change: Callable[[pa.Table], pa.Table | None]) -> None:
-        """Replace, file by file and atomically, each file that ``change`` returns a new table for."""
-        for path in self.files(dataset):
-            table = pq.read_table(path, filesystem=self.fs, schema=SCHEMAS[dataset])
-            changed = change(table)
-            if changed is not None:
-                self._write_atomic(path, changed)
+    def ensure_datasets(self, now: datetime) -> None:
+        """Give every dataset a (possibly empty) file, so that any reader can open it from the first run."""
+        missing = [dataset for dataset in SCHEMAS if not self.files(dataset)]
+        if not missing:
+            return
+        with self.lock():
+            self._roll_forward()
+            commit_id = f"empty-{uuid.uuid4().hex}"
+            missing = [dataset for dataset in missing if not self.files(dataset)]
+            actions = []
+            for dataset in missing:
+                directory = self._dir(dataset) if dataset == "runs" else f"{self._dir(dataset)}/ingest_date={now:%Y-%m-%d}"
+                staged = self._stage(commit_id, f"{dataset}.parquet", SCHEMAS[dataset].empty_table())
+                actions.append({"op": "move", "from": staged, "to": f"{directory}/part-empty.parquet"})
+            with self.catalog.transaction():
+                self.catalog.record_batch(commit_id, {dataset: action["to"] for dataset, action in zip(missing, actions)}, [], [], [])
+                self.catalog.add_pending(commit_id, actions)
+            self._finish(commit_id, actions)
 
-    def _supersede(self, new_versions: dict[str, str]) -> None:
-        """Mark current rows of these paths as no longer current, before their new versions land."""
-        paths = pa.array(list(new_versions))
-        hashes = pa.array(list(new_versions.values()))
+    # -- carrying out a commit ---------------------------------------------------------------
 
-        def mark_stale(table: pa.Table) -> pa.Table | None:
-            stale = pc.and_(
-                pc.and_(pc.is_in(table["source_path"], value_set=paths), table["is_current"]),
-                pc.invert(pc.is_in(table["sha256"], value_set=hashes)),
-            )
-            if not pc.any(stale).as_py():
-                return None
-            index = table.schema.get_field_index("is_current")
-            return table.set_column(index, table.schema.field(index), pc.and_(table["is_current"], pc.invert(stale)))
+    def _finish(self, commit_id: str, actions: list[dict[str, Any]]) -> None:
+        for action in actions:
+            self._apply(commit_id, action)
+        self.catalog.done(commit_id)
+        self._delete_dir(f"{self.root}/{_STAGING}/{commit_id}")
 
-        if new_versions:
-            self._rewrite_files("documents", mark_stale)
+    def _apply(self, commit_id: str, action: dict[str, Any]) -> None:
+        """Carry out one action; doing it twice is the same as doing it once."""
+        op = action["op"]
+        if op == "move":
+            if self._exists(action["from"]):
+                self.fs.create_dir(posixpath.dirname(action["to"]), recursive=True)
+                self.fs.move(action["from"], action["to"])
+        elif op == "husk":
+            self._replace(commit_id, action["path"], lambda table: table.slice(0, 0) if table.num_rows else None)
+        elif op == "drop":
+            key, hashes = _KEY_COLUMN[action["dataset"]], pa.array(action["hashes"], type=pa.string())
 
-    def _drop_inputs(self, hashes: list[str]) -> None:
-        """Remove every row stored for these inputs, so reprocessed rows replace them."""
-        value_set = pa.array(hashes, type=pa.string())
-
-        def without(key: str) -> Callable[[pa.Table], pa.Table | None]:
-            def change(table: pa.Table) -> pa.Table | None:
-                matches = pc.fill_null(pc.is_in(table[key], value_set=value_set), False)
+            def without(table: pa.Table) -> pa.Table | None:
+                matches = pc.fill_null(pc.is_in(table[key], value_set=hashes), False)
                 return table.filter(pc.invert(matches)) if pc.any(matches).as_py() else None
 
-            return change
+            self._replace(commit_id, action["path"], without)
+        elif op == "stale":
+            self._mark_stale(commit_id, action["path"], action["versions"])
+        else:
+            raise ValueError(f"unknown store action {op!r}")
 
-        if hashes:
-            for dataset in ("documents", "blocks", "abstracts"):
-                self._rewrite_files(dataset, without("doc_id"))
-            self._rewrite_files("rejects", without("sha256"))
-
-    # -- reading state ---------------------------------------------------------------------
-
-    def known_inputs(self) -> KnownInputs:
-        documents = self.read("documents", columns=["sha256", "source_path", "is_current"]).to_pylist()
-        rejects = self.read("rejects", columns=["sha256", "source_path"]).to_pylist()
-        return KnownInputs(
-            document_hashes={row["sha256"] for row in documents},
-            reject_hashes={row["sha256"] for row in rejects if row["sha256"]},
-            current_paths={row["source_path"]: row["sha256"] for row in documents if row["is_current"]},
-            unread_paths={row["source_path"] for row in rejects if not row["sha256"]},
+    def _mark_stale(self, commit_id: str, path: str, versions: dict[str, str]) -> None:
+        """Clear `is_current` on the rows of these paths that are not their new version."""
+        if not self._exists(path):
+            return
+        table = pq.read_table(path, filesystem=self.fs, columns=["source_path", "sha256", FLAG_COLUMN])
+        stale = pc.and_(
+            pc.and_(pc.is_in(table["source_path"], value_set=pa.array(list(versions))), table[FLAG_COLUMN]),
+            pc.invert(pc.is_in(table["sha256"], value_set=pa.array(list(versions.values())))),
         )
+        rows = pc.indices_nonzero(stale).to_pylist()
+        if not rows or (self._local and clear_flags(path, rows)):
+            return
 
-    def recover(self) -> list[str]:
-        """Undo what a crashed run left behind; return the paths deleted.
+        def rewritten(full: pa.Table) -> pa.Table:
+            index = full.schema.get_field_index(FLAG_COLUMN)
+            return full.set_column(index, full.schema.field(index), pc.and_(full[FLAG_COLUMN], pc.invert(stale)))
 
-        Temporary files and the parts of uncommitted batches go. An interrupted compaction
-        is finished if its merged file landed, else abandoned.
-        """
-        removed = self._finish_compactions()
-        committed = self._committed_parts()
-        for dataset in (*BATCH_DATASETS, "runs"):
-            for path in self._all_files(dataset):
-                name = posixpath.basename(path)
-                orphan = dataset in BATCH_DATASETS and name.startswith("part-") and name not in committed
-                if name.startswith(_TMP_PREFIX) or orphan:
-                    self.fs.delete_file(path)
-                    removed.append(path)
+        self._replace(commit_id, path, rewritten)  # an object store, or a file written before the in-place layout
+
+    def _replace(self, commit_id: str, path: str, change: Callable[[pa.Table], pa.Table | None]) -> None:
+        """Rewrite one file through ``change`` (None: leave it), swapping it in by one rename."""
+        if not self._exists(path):
+            return
+        dataset = posixpath.relpath(path, self.root).split("/", 1)[0]
+        changed = change(pq.read_table(path, filesystem=self.fs, schema=SCHEMAS[dataset]))
+        if changed is not None:
+            staged = self._stage(commit_id, f"replace-{uuid.uuid4().hex}.parquet", changed)
+            self.fs.move(staged, path)
+
+    def _delete_dir(self, path: str) -> None:
+        if self.fs.get_file_info(path).type == pafs.FileType.Directory:
+            self.fs.delete_dir(path)
+
+    def _roll_forward(self) -> list[str]:
+        """Under the lock: finish commits a dead writer left pending, drop what it staged. Returns what was deleted."""
+        for commit_id, actions in self.catalog.pending():
+            self._finish(commit_id, actions)
+        removed = []
+        staging = pafs.FileSelector(f"{self.root}/{_STAGING}", allow_not_found=True, recursive=True)
+        for info in self.fs.get_file_info(staging):
+            if info.type == pafs.FileType.File:
+                removed.append(info.path)
+        self._delete_dir(f"{self.root}/{_STAGING}")
         return removed
 
-    def _committed_parts(self) -> set[str]:
-        """Names of the batch parts whose documents part landed, merged since or not."""
-        return self._merged_parts(self.files("documents"))
-
-    def _all_files(self, dataset: str) -> list[str]:
-        selector = pafs.FileSelector(self._dir(dataset), allow_not_found=True, recursive=True)
-        return [info.path for info in self.fs.get_file_info(selector) if info.type == pafs.FileType.File]
+    def recover(self) -> list[str]:
+        """Undo what crashed runs left behind and delete emptied files past their grace period; return the paths deleted."""
+        with self.lock():
+            removed = self._roll_forward()
+            for dataset in SCHEMAS:
+                for path in self._all_files(dataset):
+                    if posixpath.basename(path).startswith(_LEGACY_TEMPORARY_PREFIXES):
+                        self.fs.delete_file(path)
+                        removed.append(path)
+            husks = self.catalog.husks_older_than(HUSK_GRACE_SECONDS)
+            for path in husks:
+                if self._exists(path):
+                    self.fs.delete_file(path)
+                    removed.append(path)
+            self.catalog.forget_husks(husks)
+        return removed
 
     # -- compaction ------------------------------------------------------------------------
 
     def compact(self, dataset: str, min_files: int = 2) -> tuple[int, int]:
-        """Merge each partition's files into one; return (files before, files after).
+        """Merge each partition's files into files of up to ~128 MiB; return (files before, files after).
 
-        A journal naming the merged file and the files it replaces is written first, so
-        ``recover()`` can finish or abandon a compaction cut off half way. Readers may see
-        both the merged file and its inputs for the instant between the rename and the
-        deletes; they never see a half file.
+        The cap keeps a later `is_current` flip from rewriting more than one such file. Merged
+        rows take the name of their group's first file; the others are emptied first, so a
+        reader may miss their rows for an instant but never sees a row twice.
         """
         before = after = 0
-        by_partition: dict[str, list[str]] = {}
-        for path in self.files(dataset):
-            by_partition.setdefault(posixpath.dirname(path), []).append(path)
-        for directory, paths in sorted(by_partition.items()):
-            before += len(paths)
-            after += 1 if len(paths) >= min_files else len(paths)
-            if len(paths) < min_files:
-                continue
-            table = pa.concat_tables(pq.read_table(p, filesystem=self.fs, schema=SCHEMAS[dataset]) for p in paths)
-            if dataset == "documents":  # documents parts are commit markers: keep their names
-                merged = sorted(self._merged_parts(paths))
-                table = table.replace_schema_metadata({**table.schema.metadata, _MERGED_PARTS_KEY: json.dumps(merged)})
-            name = f"compacted-{uuid.uuid4().hex}.parquet"
-            journal = f"{directory}/{_JOURNAL_PREFIX}{name}.json"
-            with self.fs.open_output_stream(journal) as sink:
-                sink.write(json.dumps({"merged": f"{directory}/{name}", "replaces": paths}).encode())
-            self._write_atomic(f"{directory}/{name}", table)
-            self._finish_compactions()
+        with self.lock():
+            self._roll_forward()
+            by_partition: dict[str, list[str]] = {}
+            for path in self.files(dataset):
+                if not self.catalog.is_husk(path):
+                    by_partition.setdefault(posixpath.dirname(path), []).append(path)
+            for directory, paths in sorted(by_partition.items()):
+                before += len(paths)
+                for group in self._size_groups(paths):
+                    after += 1 if len(group) >= min_files else len(group)
+                    if len(group) >= min_files:
+                        self._merge(dataset, group)
         return before, after
 
-    def _merged_parts(self, paths: list[str]) -> set[str]:
-        """The batch part names these documents files stand for, directly or through compaction."""
-        names = set()
-        for path in paths:
-            name = posixpath.basename(path)
-            if name.startswith("part-"):
-                names.add(name)
-            else:
-                metadata = pq.read_schema(path, filesystem=self.fs).metadata or {}
-                names.update(json.loads(metadata.get(_MERGED_PARTS_KEY, b"[]")))
-        return names
+    def _size_groups(self, paths: list[str]) -> list[list[str]]:
+        groups: list[list[str]] = [[]]
+        size = 0
+        for info in self.fs.get_file_info(paths):
+            if groups[-1] and size + info.size > COMPACTED_FILE_BYTES:
+                groups.append([])
+                size = 0
+            groups[-1].append(info.path)
+            size += info.size
+        return groups
 
-    def _finish_compactions(self) -> list[str]:
-        removed = []
-        for dataset in SCHEMAS:
-            for path in self._all_files(dataset):
-                if not posixpath.basename(path).startswith(_JOURNAL_PREFIX):
-                    continue
-                with self.fs.open_input_stream(path) as source:
-                    entry = json.loads(source.read())
-                if self.fs.get_file_info(entry["merged"]).type == pafs.FileType.File:
-                    for replaced in entry["replaces"]:
-                        if self.fs.get_file_info(replaced).type == pafs.FileType.File:
-                            self.fs.delete_file(replaced)
-                            removed.append(replaced)
-                self.fs.delete_file(path)
-        return removed
+    def _merge(self, dataset: str, paths: list[str]) -> None:
+        commit_id = f"compact-{uuid.uuid4().hex}"
+        merged = pa.concat_tables(pq.read_table(p, filesystem=self.fs, schema=SCHEMAS[dataset]) for p in paths)
+        staged = self._stage(commit_id, "merged.parquet", merged)
+        actions = [{"op": "husk", "path": path} for path in paths[1:]] + [{"op": "move", "from": staged, "to": paths[0]}]
+        with self.catalog.transaction():
+            self.catalog.merge_files(paths[0], paths[1:])
+            self.catalog.add_pending(commit_id, actions)
+        self._finish(commit_id, actions)

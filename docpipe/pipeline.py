@@ -7,6 +7,7 @@ it comes back as a `Reject` naming the stage that refused it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import os
@@ -54,6 +55,18 @@ class Settings:
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
     max_bytes: int = DEFAULT_MAX_BYTES  # any file: larger ones are rejected unread
     max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES  # HTML and plain text, once the type is known
+
+
+@functools.cache
+def code_version() -> str:
+    """A digest of docpipe's own source (docpipe/ and parsers/): any change to the code that decides a row changes it."""
+    digest = hashlib.sha256()
+    for package in ("docpipe", "parsers"):
+        folder = Path(importlib.import_module(package).__file__).parent
+        for path in sorted(folder.rglob("*.py")):
+            digest.update(f"{package}/{path.relative_to(folder).as_posix()}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def parser_versions() -> dict[str, str]:

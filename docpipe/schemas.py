@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 _TIMESTAMP = pa.timestamp("us", tz="UTC")
 _RULE_COUNT = pa.struct([("rule", pa.string()), ("count", pa.int64())])
@@ -116,6 +116,7 @@ RUNS = _schema(
         pa.field("skipped_known", pa.int64(), nullable=False),
         pa.field("parameters", pa.string()),  # JSON object
         pa.field("docpipe_version", pa.string(), nullable=False),
+        pa.field("code_version", pa.string()),  # digest of docpipe's source: what the batch cache is keyed on
     ],
 )
 

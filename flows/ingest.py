@@ -6,7 +6,7 @@ in worker processes (all cores by default). A document's own failure is a reject
 never a task failure; task retries are kept for I/O that can succeed a second time.
 
 A batch's result is cached by the hashes of its inputs, the parameters that change the
-output and the versions of docpipe and its parsers: a retried or re-run flow does not parse
+output, the digest of docpipe's own source and the versions of its parsers: a retried or re-run flow does not parse
 a finished batch again (``reprocess`` refreshes the cache).
 
 No ``from __future__ import annotations`` here: a served deployment loads this file by path
@@ -14,6 +14,7 @@ and validates its parameters against the flow's annotations, which must be real 
 """
 
 import hashlib
+import itertools
 import time
 import uuid
 from collections.abc import Sequence
@@ -31,15 +32,27 @@ from prefect.states import Completed, State
 
 from docpipe import __version__
 from docpipe.batch import BatchResult, Input, Plan, plan, process_batch
+from docpipe.catalog import StoreBusy
 from docpipe.config import RunConfig
 from docpipe.dataset import DatasetStore
 from docpipe.discover import Discovery, discover
 from docpipe.isolation import Limits
-from docpipe.pipeline import Settings, parser_versions
+from docpipe.pipeline import Settings, code_version, parser_versions
 from docpipe.progress import report
 from docpipe.summary import RunSummary
 
-_IO_RETRIES = {"retries": 3, "retry_delay_seconds": [1, 5, 20]}
+def _worth_retrying(_task: Any, _task_run: Any, state: State) -> bool:
+    """I/O errors may pass; a root another run held past the lock timeout is the run's end."""
+    try:
+        state.result()
+    except StoreBusy:
+        return False
+    except Exception:
+        return True
+    return True
+
+
+_IO_RETRIES = {"retries": 3, "retry_delay_seconds": [1, 5, 20], "retry_condition_fn": _worth_retrying}
 
 
 def batch_cache_key(_context: Any, parameters: dict[str, Any]) -> str:
@@ -48,7 +61,7 @@ def batch_cache_key(_context: Any, parameters: dict[str, Any]) -> str:
     digest = hashlib.sha256()
     # Paths as well as contents: a batch's documents carry their source paths, so the same files
     # in another folder are another batch.
-    for part in (__version__, repr(sorted(parser_versions().items())), repr(settings), *sorted(f"{i.path}\0{i.sha256}" for i in inputs)):
+    for part in (code_version(), repr(sorted(parser_versions().items())), repr(settings), *sorted(f"{i.path}\0{i.sha256}" for i in inputs)):
         digest.update(part.encode())
     return f"docpipe-batch-{digest.hexdigest()}"
 
@@ -59,12 +72,13 @@ def discover_task(paths: Sequence[str]) -> Discovery:
 
 
 @task(name="plan", cache_policy=NO_CACHE, **_IO_RETRIES)
-def plan_task(out_dir: str, files: list[str], reprocess: bool) -> Plan:
-    store = DatasetStore(out_dir)
+def plan_task(out_dir: str, files: list[str], config: RunConfig) -> Plan:
+    store = DatasetStore(out_dir, lock_timeout=config.lock_timeout_seconds)
     removed = store.recover()
     if removed:
         get_run_logger().warning("removed %d files left by an interrupted run", len(removed))
-    return plan(files, store.known_inputs(), reprocess=reprocess)
+    store.ensure_datasets(datetime.now(timezone.utc))
+    return plan(files, store.known_inputs, reprocess=config.reprocess)
 
 
 @task(
@@ -79,16 +93,16 @@ def process_batch_task(number: int, inputs: list[Input], settings: Settings, wor
 
 
 @task(name="write-batch", cache_policy=NO_CACHE, task_run_name="write-batch-{batch_id}", **_IO_RETRIES)
-def write_batch_task(out_dir: str, batch_id: str, result: BatchResult, run_id: str, replace: bool) -> tuple[int, int]:
-    store = DatasetStore(out_dir)
+def write_batch_task(out_dir: str, batch_id: str, result: BatchResult, run_id: str, config: RunConfig) -> tuple[int, int]:
+    store = DatasetStore(out_dir, lock_timeout=config.lock_timeout_seconds)
     return store.commit_batch(
-        batch_id, result.documents, result.rejects, run_id=run_id, now=datetime.now(timezone.utc), replace=replace
+        batch_id, result.documents, result.rejects, run_id=run_id, now=datetime.now(timezone.utc), replace=config.reprocess
     )
 
 
 @task(name="record-run", cache_policy=NO_CACHE, **_IO_RETRIES)
-def record_run_task(out_dir: str, row: dict) -> None:
-    DatasetStore(out_dir).write_run(row)
+def record_run_task(out_dir: str, row: dict, config: RunConfig) -> None:
+    DatasetStore(out_dir, lock_timeout=config.lock_timeout_seconds).write_run(row)
 
 
 def _publish(summary: RunSummary) -> None:
@@ -114,7 +128,7 @@ def ingest(paths: list[str], out_dir: str = "output", config: RunConfig = RunCon
     summary = RunSummary(run_id=run_id, out=out_dir)
 
     found = discover_task(paths)
-    work = plan_task(out_dir, found.files, config.reprocess)
+    work = plan_task(out_dir, found.files, config)
     summary.files_seen = len(found.files)
     summary.skipped_known = len(work.known)
     summary.skipped_other = len(found.skipped)
@@ -122,18 +136,29 @@ def ingest(paths: list[str], out_dir: str = "output", config: RunConfig = RunCon
     logger.info("%d files, %d to process in %d batches", len(found.files), len(work.todo), len(batches))
 
     processing = process_batch_task.with_options(refresh_cache=config.reprocess)
-    futures = {
-        processing.submit(number, inputs, settings, config.workers, limits): number for number, inputs in enumerate(batches)
-    }
-    for future in as_completed(list(futures)):
+    # Two batches in flight: one parses while the other's rows are written. Submitting every batch
+    # at once would hold each finished batch's documents in memory until the run ends.
+    numbered = iter(enumerate(batches))
+    in_flight: dict[Any, int] = {}
+
+    def submit_next() -> None:
+        for number, inputs in itertools.islice(numbered, 1):
+            in_flight[processing.submit(number, inputs, settings, config.workers, limits)] = number
+
+    submit_next()
+    submit_next()
+    while in_flight:
+        future = next(as_completed(list(in_flight)))
+        number = in_flight.pop(future)
+        submit_next()
         result = future.result()
-        state = future.state
         # quote: Prefect would otherwise walk every block of the batch looking for futures (seconds per batch).
-        write_batch_task(out_dir, f"{run_id}-{futures[future]:05d}", quote(result), run_id, config.reprocess)
+        write_batch_task(out_dir, f"{run_id}-{number:05d}", quote(result), run_id, config)
         summary.add(result)
-        if state.name == "Cached":
+        if future.state.name == "Cached":
             summary.batches_cached += 1
-            report("done", len(batches[futures[future]]))
+            report("done", len(batches[number]))
+        del future, result
 
     summary.seconds = time.monotonic() - clock
     record_run_task(
@@ -149,7 +174,9 @@ def ingest(paths: list[str], out_dir: str = "output", config: RunConfig = RunCon
             "skipped_known": summary.skipped_known,
             "parameters": config.as_dict(),
             "docpipe_version": __version__,
+            "code_version": code_version(),
         },
+        config,
     )
     _publish(summary)
     return Completed(message=summary.one_line(), data=summary)

@@ -117,7 +117,7 @@ def start_local_server(prefect_home: str) -> tuple[Child, str]:
     # The dashboard's pages call the API at PREFECT_UI_API_URL, which otherwise defaults to port 4200.
     env = {**os.environ, "PREFECT_HOME": prefect_home, "PREFECT_UI_ENABLED": "true", "PREFECT_UI_API_URL": api_url}
     env.pop("PREFECT_API_URL", None)
-    server = Child([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", port], env, log_path)
+    server = Child([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", port], env, log_path, die_with_parent=True)
     wait_until_healthy(server, api_url, log_path)
     return server, api_url
 

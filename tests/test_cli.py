@@ -133,12 +133,12 @@ def test_the_run_configuration_from_the_command_line_reaches_the_flow_whole():
 
     args = build_parser().parse_args(
         ["serve", "--cron", "0 2 * * *", "--languages", "en,de", "--batch-size", "9", "--workers", "3", "--reprocess",
-         "--timeout", "5", "--max-memory-mb", "512", "--max-bytes", "1000", "--max-text-bytes", "100"]
+         "--timeout", "5", "--max-memory-mb", "512", "--max-bytes", "1000", "--max-text-bytes", "100", "--lock-timeout", "30"]
     )
     config = run_config(args)
     assert config.as_dict() == {
         "languages": ["en", "de"], "batch_size": 9, "workers": 3, "reprocess": True, "timeout_seconds": 5.0,
-        "max_memory_mb": 512, "max_bytes": 1000, "max_text_bytes": 100,
+        "max_memory_mb": 512, "max_bytes": 1000, "max_text_bytes": 100, "lock_timeout_seconds": 30.0,
     }
     assert type(config)(**json.loads(json.dumps(config.as_dict()))) == config  # as a deployment parameter
     assert config.limits().memory_bytes == 512 * 2**20 and config.settings().max_text_bytes == 100

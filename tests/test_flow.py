@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+
 import duckdb
 import pyarrow.parquet as pq
 import pytest
@@ -103,3 +107,43 @@ def test_duckdb_reads_the_documents_with_the_declared_types(runs):
     assert count == runs[1].documents
     for path in out.glob("*/*.parquet"):
         assert pq.read_schema(path).remove_metadata() == SCHEMAS[path.parent.name].remove_metadata()
+
+
+def test_the_runs_row_records_the_whole_configuration_and_the_code_version(runs):
+    from docpipe.pipeline import code_version
+
+    rows = DatasetStore(str(runs[0])).read("runs").to_pylist()
+    assert len(rows) == 2 and {row["code_version"] for row in rows} == {code_version()}
+    assert json.loads(rows[0]["parameters"]) == RunConfig(workers=2).as_dict()
+
+
+def test_the_batch_cache_key_follows_the_code_not_the_version_number(monkeypatch):
+    import flows.ingest as ingest_module
+    from docpipe.batch import Input
+    from docpipe.pipeline import Settings
+
+    parameters = {"inputs": [Input("/a.txt", "a" * 64)], "settings": Settings()}
+    before = ingest_module.batch_cache_key(None, parameters)
+    monkeypatch.setattr(ingest_module, "code_version", lambda: "a-changed-rule")
+    assert ingest_module.batch_cache_key(None, parameters) != before
+
+
+def test_the_code_version_changes_with_any_source_file(tmp_path, monkeypatch):
+    import shutil
+
+    from docpipe import pipeline
+
+    copy = tmp_path / "src"
+    for package in ("docpipe", "parsers"):
+        shutil.copytree(Path(pipeline.__file__).parent.parent / package, copy / package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.syspath_prepend(str(copy))
+    for name in [name for name in sys.modules if name.split(".")[0] in ("docpipe", "parsers")]:
+        monkeypatch.delitem(sys.modules, name)
+    from docpipe import pipeline as copied
+
+    assert copied.__file__.startswith(str(copy))
+    original = copied.code_version()
+    rules = copy / "docpipe" / "boilerplate" / "text_rules.py"
+    rules.write_text(rules.read_text() + "\n# a changed rule\n")
+    copied.code_version.cache_clear()
+    assert copied.code_version() != original
