@@ -1,4 +1,4 @@
-"""Bytes to text: BOM, then a declared charset, then UTF-8, then charset-normalizer's guess (windows-1252 for Western text)."""
+"""Bytes to text: BOM, then UTF-8 when the bytes prove it, then a declared charset, then charset-normalizer's guess (windows-1252 for Western text)."""
 
 from __future__ import annotations
 
@@ -46,18 +46,26 @@ def declared_html_charset(data: bytes) -> str | None:
 def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Decode ``data``; return ``(text, encoding_used)``. Never raises on bad bytes.
 
-    A declaration is trusted only if the bytes decode cleanly with it: pages often
-    declare utf-8 and are cp1252, rarely the other way round.
+    The bytes outrank the label: non-ASCII bytes that all form valid UTF-8 sequences are
+    UTF-8 whatever the page declares (a legacy single-byte text almost never is; pages
+    declaring iso-8859-15 over UTF-8 bytes read "PolÃ­tica" otherwise). A declaration is
+    then trusted only if the bytes decode cleanly with it: pages often declare utf-8 and
+    are cp1252.
     """
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data.decode(codec, errors="replace"), codec
-    candidates = [c for c in (declared, "utf-8") if c]
-    for codec in candidates:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and (declared is None or not text.isascii()):
+        return text, "utf-8"
+    if declared:
         try:
-            return data.decode(codec), codec
+            return data.decode(declared), declared
         except (UnicodeDecodeError, LookupError):
-            continue
+            pass
     codec = _guess(data[:_GUESS_SAMPLE_BYTES])
     return data.decode(codec, errors="replace"), codec
 

@@ -9,6 +9,7 @@ from docpipe.boilerplate import clean
 from docpipe.document import BlockKind, Document, RejectedInput, Source
 from docpipe.metadata import finalize_metadata
 from docpipe.pipeline import process_path
+from parsers.encoding import declared_html_charset
 from parsers.html import PARSER_NAME, parse_html
 from tests.conftest import DATA, RAW
 
@@ -249,6 +250,22 @@ def test_declared_bom_and_undeclared_encodings(data, encoding):
     doc = _parse(data)
     assert doc.text == "Été à Montréal, déjà."
     assert doc.source.encoding == encoding
+
+
+def test_utf8_bytes_outrank_a_single_byte_charset_they_contradict():
+    """A Chilean daily's own UTF-8 bytes under the label some sites send with them."""
+    data = (PAGES / "lacuarta.com-loretoaravena.html").read_bytes().replace(b'charSet="utf-8"', b'charset="iso-8859-15"', 1)
+    assert declared_html_charset(data) == "iso8859-15"
+    doc = clean(_parse(data))
+    assert doc.source.encoding == "utf-8"
+    assert "Juan Carlos Muñoz C." in doc.metadata.authors
+    assert "Ã" not in doc.text and "Loreto Aravena" in doc.text
+
+
+def test_a_legacy_page_whose_bytes_are_not_utf8_is_read_with_its_declared_charset():
+    doc = _page("archive.org-travaillent.html")
+    assert doc.source.encoding == "cp1252"
+    assert "une partie des salariés (17 %) travaille à temps partiel" in doc.text
 
 
 # --- metadata, checked by hand against each page -------------------------------------------
