@@ -85,6 +85,9 @@ def _paragraph(text: str) -> Block:
         ("Il vous reste 57.09% de cet article à lire. La suite est réservée aux abonnés.", "paywall"),
         ("8 minutos de lectura", "reading-time"),
         ("postado em 04/05/2022 05:49 / atualizado em 04/05/2022 05:50", "date-line"),
+        # bondyblog.fr and laweekly.com of the devset.
+        ("Articles liés", "related"),
+        ("Advertising disclosure: We may receive compensation for some of the links in our stories. Thank you for supporting LA Weekly and our advertisers.", "disclosure"),
     ],
 )
 def test_rule_names_the_boilerplate_line(text, rule):

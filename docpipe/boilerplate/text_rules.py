@@ -93,7 +93,7 @@ _RELATED = re.compile(
     r"(?:vorschau auf den )?nächste[nr]? (?:artikel|beitrag)|(?:next|previous) (?:article|post|story)|(?:artículo|nota) (?:siguiente|anterior)|article (?:suivant|précédent)|temas|etiquetas|te puede interesar|le puede interesar|lo más leído|lo último|más sobre\b.{0,40}|"
     r"video recomendado|contexto de la noticia|valora esta noticia|"
     r"à découvrir|en savoir plus|vos réactions|mots-clés|sur le même thème|"
-    r"articles? (?:connexes|similaires)|à lire également|les plus lus|sur le même sujet|"
+    r"articles? (?:connexes|similaires|liés)|à lire également|les plus lus|sur le même sujet|"
     r"ähnliche (?:beiträge|artikel)|das könnte sie auch interessieren|das könnte dich auch interessieren|verwandte artikel|meistgelesen|mehr (?:aus|zum|von) (?:dem|der|diesem) .{1,40})\s*:?$",
     re.I,
 )
@@ -130,7 +130,7 @@ _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|\ball rights reserved\b|todo
 _AFFILIATE = re.compile(r"^(?:anzeige|werbung|publicidad|publicité|sponsored|advertisement|affiliate)\b.{0,60}$", re.I)
 _DISCLOSURE = re.compile(
     r"\b(?:rezensionsexemplar\w*|review (?:copy|unit)|(?:contains|enthält|contient|contiene) (?:affiliate|partner)[- ]?links?|affiliate links?\b.{0,40}\bcommission|"
-    r"provided (?:to me )?(?:free of charge )?by the (?:publisher|manufacturer)|this (?:post|article) (?:is|was) sponsored|gesponserte?r? (?:beitrag|artikel)|article sponsorisé|contenido patrocinado)\b",
+    r"provided (?:to me )?(?:free of charge )?by the (?:publisher|manufacturer)|advertising disclosure|we may (?:receive|earn) (?:compensation|a commission)|this (?:post|article) (?:is|was) sponsored|gesponserte?r? (?:beitrag|artikel)|article sponsorisé|contenido patrocinado)\b",
     re.I,
 )
 _DATE_LABEL = re.compile(
@@ -240,7 +240,7 @@ RULES: tuple[TextRule, ...] = (
     TextRule("cookie-banner", lambda t: bool(_COOKIES.search(t)), max_chars=500, hints=("cookie",)),
     TextRule("copyright", lambda t: bool(_COPYRIGHT.search(t)), max_chars=300, hints=("©", "(c)", "copyright", "rights reserved", "derechos reservados", "droits réservés", "rechte vorbehalten", "prawa zastrzeżone", "chroniony prawem")),
     TextRule("ad-label", lambda t: bool(_AFFILIATE.match(t))),
-    TextRule("disclosure", lambda t: bool(_DISCLOSURE.search(t)), max_chars=300, hints=("rezensionsexemplar", "review", "affiliate", "partner", "provided", "sponsor", "patrocinado")),
+    TextRule("disclosure", lambda t: bool(_DISCLOSURE.search(t)), max_chars=300, hints=("rezensionsexemplar", "review", "affiliate", "partner", "provided", "sponsor", "patrocinado", "disclosure", "we may")),
     TextRule("date-modified", lambda t: bool(_MODIFIED.match(t))),
     TextRule("date-line", _date_line, max_chars=140, headings=False),
     TextRule("reading-time", lambda t: bool(_READING_TIME.match(t)), max_chars=40),
