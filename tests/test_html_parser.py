@@ -29,6 +29,10 @@ def _page(name: str) -> Document:
     return clean(_parse((PAGES / name).read_bytes(), name))
 
 
+def _page_from(data: bytes) -> Document:
+    return clean(_parse(data))
+
+
 def _removed(doc: Document, rule: str) -> str:
     return "\n".join(r.text for r in doc.removed if r.rule == rule)
 
@@ -136,6 +140,50 @@ def test_boilerplate_family_is_removed_under_its_rule(name, rule, removed, kept)
     assert removed in _removed(doc, rule)
     assert removed not in doc.text
     assert kept in doc.text
+
+
+@pytest.mark.parametrize("word", ["paywall", "piano", "sponsored", "read-more", "newsletter"])
+def test_a_class_word_on_the_article_paragraphs_takes_none_of_them(word):
+    # Magazines mark their gated paragraphs class="paywall"; a class says nothing about prose.
+    data = (PAGES / "blog.gaijinpot.com.chikan.html").read_bytes()
+    marked = _page_from(data.replace(b"<p>", f'<p class="{word}">'.encode()))
+    assert marked.text == _page_from(data).text
+    assert "Japan is a safe country." in marked.text and "To be continued." in marked.text
+
+
+def test_a_paywall_box_with_its_buttons_is_still_removed_when_the_article_paragraphs_are_marked_too():
+    data = (PAGES / "aoc.media.archaisme.html").read_bytes().replace(b"<p>", b'<p class="paywall">')
+    doc = _page_from(data)
+    assert "Pour lire la suite et accéder gratuitement à 3 articles par mois" in _removed(doc, "paywall")
+    assert "Pour le néolibéralisme, la retraite" in doc.text
+
+
+def test_class_words_that_took_more_prose_than_was_left_are_read_again_without_them():
+    # Each paragraph its own <div class="paywall">, short ones too: no single removal is big.
+    data = (PAGES / "blog.gaijinpot.com.chikan.html").read_bytes()
+    neutral = _page_from(data.replace(b"<p>", b'<div class="body-part">').replace(b"</p>", b"</div>"))
+    gated = _page_from(data.replace(b"<p>", b'<div class="paywall">').replace(b"</p>", b"</div>"))
+    assert gated.text == neutral.text and "To be continued." in gated.text
+    assert gated.metadata.extra["html_extraction"].startswith("DOM rules read again without the class/id words of paywall")
+
+
+def test_main_text_far_shorter_than_the_densest_prose_is_taken_from_the_densest_element():
+    # A template that puts the title and standfirst in an <article> ("story") and the body,
+    # one paragraph per wrapper, outside it: the scores take the standfirst for the article.
+    paragraphs = [b.text for b in _page("100noticias.com-millones.html").blocks if len(b.text) > 150][:7]
+    body = "".join(f"<div class='parrafo'><p>{text}</p></div>" for text in paragraphs[1:])
+    page = (
+        f"<html><body><div class='cabecera-nota'><article class='story'><h1>Deuda externa</h1><p>{paragraphs[0]}</p>"
+        f"<p>Descarga la app.</p></article></div><div class='nota-cuerpo'>{body}</div></body></html>"
+    )
+    doc = _parse(page.encode("utf-8"))
+    assert all(text in doc.text for text in paragraphs[1:])
+    assert doc.metadata.extra["html_extraction"].startswith("density fallback: the best-scoring container held 240 characters")
+
+
+def test_the_extraction_path_is_named():
+    assert _page("salon.com.emissions.html").metadata.extra["html_extraction"] == "the best-scoring container"
+    assert _page("aclu.org-grades.html").metadata.extra["html_extraction"] == "the element holding the JSON-LD articleBody"
 
 
 def test_sidebar_class_on_a_layout_wrapper_does_not_take_the_article():
