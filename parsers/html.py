@@ -76,11 +76,14 @@ _BYLINE_RULES = frozenset({"author-bio", "tags-list", "header"})
 _LINKED_SENTENCE_MIN_CHARS = 100
 _LEAD_MIN_CHARS = 60  # a shorter description ("News from Chile") matches a teaser as well
 _LEAD_COMPARED_CHARS = 150
+_LEAD_KINDS = (BlockKind.PARAGRAPH, BlockKind.HEADING)
 _PROSE_MIN_CHARS = 200
 _PROSE_BLOCK_MIN_CHARS = 80
 _PROSE_KINDS = (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.QUOTE)
 _PARAGRAPH_HOLDERS = frozenset({"p", "li", "blockquote", "dd", "pre"})  # a block's own element: its holder is the one above
 _DENSITY_SHORTFALL = 0.5
+_ITEM_TAGS = frozenset({"li", "article"})
+_TEASER_MAX_CHARS = 400  # an excerpt and a date line; an article has more text under its title
 _PARAGRAPH_TAGS = frozenset({"p", "blockquote"})
 _SENTENCE_END = re.compile(r"[.!?…][»\"”’)]?(?=\s|$)|[。！？]")
 _CONTROLS = ["button", "input", "select", "textarea", "form"]
@@ -510,7 +513,7 @@ def _chain_of(blocks: list[_Raw], element: int) -> tuple[int, ...]:
 def _lead(blocks: list[_Raw], selected: set[int], description: str | None) -> int | None:
     """The article's standfirst, when the template puts it outside the element that holds the
     body: the paragraph nearest before the body whose text is the page's own description
-    (og:description, often cut short with "...")."""
+    (og:description, often cut short with "..."). Some templates set it as a sub-heading."""
     if not description or not selected:
         return None
     wanted = " ".join(description.split()).rstrip(".… ")
@@ -518,9 +521,33 @@ def _lead(blocks: list[_Raw], selected: set[int], description: str | None) -> in
         block = blocks[index]
         text = " ".join(block.text.split())
         length = min(len(text), len(wanted), _LEAD_COMPARED_CHARS)
-        if block.kind is BlockKind.PARAGRAPH and length >= _LEAD_MIN_CHARS and text[:length] == wanted[:length]:
+        if block.kind in _LEAD_KINDS and length >= _LEAD_MIN_CHARS and text[:length] == wanted[:length]:
             return index
     return None
+
+
+def _teasers(walker: _Walker) -> set[int]:
+    """Indexes of the blocks in a list of teasers for other pages: two or more sibling items
+    (<li>, <article>), each led by a headline that is a link and holding little else (an
+    excerpt, a date). The article's own title may be a link too, but it has its text below."""
+    blocks = walker.blocks
+    items: dict[int, list[int]] = defaultdict(list)  # item element -> indexes of its blocks
+    headlined: set[int] = set()
+    for index, block in enumerate(blocks):
+        item = next((e for e in reversed(block.chain) if e in walker.tags and walker.tags[e].name in _ITEM_TAGS), None)
+        if item is None:
+            continue
+        items[item].append(index)
+        if block.kind is BlockKind.HEADING and block.link_chars >= 0.9 * len(block.text):
+            headlined.add(item)
+    by_parent: dict[int | None, list[int]] = defaultdict(list)
+    for item in headlined:
+        if sum(len(blocks[i].text) for i in items[item] if blocks[i].kind is not BlockKind.HEADING) > _TEASER_MAX_CHARS:
+            continue
+        chain = blocks[items[item][0]].chain
+        at = chain.index(item)
+        by_parent[chain[at - 1] if at else None].append(item)
+    return {index for group in by_parent.values() if len(group) >= 2 for item in group for index in items[item]}
 
 
 def _link_block(block: _Raw) -> bool:
@@ -597,8 +624,11 @@ def parse_html(data: bytes, source: Source) -> Document:
     lead = _lead(walker.blocks, selected, doc.metadata.extra.get("description"))
     if lead is not None:
         selected.add(lead)
+    teasers = _teasers(walker)
     for index, raw in enumerate(walker.blocks):
-        if index in selected and _link_block(raw):
+        if index in selected and index in teasers:
+            doc.removed.append(Removal(rule="teaser-list", text=raw.text, kind=raw.kind.value))
+        elif index in selected and _link_block(raw):
             doc.removed.append(Removal(rule="link-block", text=raw.text, kind=raw.kind.value))
         elif index in selected:
             doc.blocks.append(Block(raw.kind, raw.text, level=raw.level, attrs={"tag": raw.tag}))

@@ -167,6 +167,20 @@ def test_class_words_that_took_more_prose_than_was_left_are_read_again_without_t
     assert gated.metadata.extra["html_extraction"].startswith("DOM rules read again without the class/id words of paywall")
 
 
+def test_a_list_of_teasers_inside_the_content_is_removed_under_its_rule():
+    doc = _page("bondyblog.fr.paris-8.html")
+    teasers = _removed(doc, "teaser-list")
+    assert "Intervenant à l’atelier Sciences Po" in teasers and "Contre les E3C" in teasers
+    assert "Intervenant à l’atelier" not in doc.text and "Articles liés" not in doc.text
+    assert "Marie-Pierre ne fait plus de cours" in doc.text and "Solidaires Étudiant-e-s Saint-Denis" in doc.text
+
+
+def test_a_standfirst_set_as_a_sub_heading_outside_the_body_is_kept_when_it_is_the_page_description():
+    doc = _page("phillyvoice.com-Sixers.html")
+    assert "The Sixers captured their biggest win of the year Wednesday night." in doc.text
+    assert "It was an underwhelming first quarter on both sides" in doc.text
+
+
 def test_main_text_far_shorter_than_the_densest_prose_is_taken_from_the_densest_element():
     # A template that puts the title and standfirst in an <article> ("story") and the body,
     # one paragraph per wrapper, outside it: the scores take the standfirst for the article.
