@@ -78,8 +78,11 @@ def _paragraph(text: str) -> Block:
         ("Source: CDC, Chicago Department of Public Health", "source-line"),
         ("aja/PAP", "source-line"),
         ("(mlr/dpa)", "source-line"),
-        # French dailies (quoted in issue 20), then ladiaria.com.uy and correiobraziliense.com.br of the devset.
+        # French dailies (quoted in issue 20; "modifié à" and the skip-ad link as Le Monde and Le Figaro print them),
+        # then ladiaria.com.uy and correiobraziliense.com.br of the devset.
         ("Publié le 12 mars 2024 à 06h00, modifié le 12 mars 2024 à 10h39", "date-line"),
+        ("Publié le 12 mars 2024 à 06h00, modifié à 10h39", "date-line"),
+        ("Passer la publicité", "page-tools"),
         ("Lecture 4 min.", "reading-time"),
         ("Se connecter", "account-prompt"),
         ("Il vous reste 57.09% de cet article à lire. La suite est réservée aux abonnés.", "paywall"),
@@ -110,6 +113,7 @@ def test_rule_names_the_boilerplate_line(text, rule):
         "and/or",
         "Publié le 12 mars, le rapport a été modifié le lendemain par le gouvernement.",
         "La lecture prend 4 minutes, pas plus.",
+        "Publié le 12 mars 2024, modifié à la demande du ministre.",
     ],
 )
 def test_article_text_is_left_alone(text):

@@ -97,7 +97,7 @@ _RELATED = re.compile(
     r"ähnliche (?:beiträge|artikel)|das könnte sie auch interessieren|das könnte dich auch interessieren|verwandte artikel|meistgelesen|mehr (?:aus|zum|von) (?:dem|der|diesem) .{1,40})\s*:?$",
     re.I,
 )
-_TOOLS = re.compile(r"^(?:(?:permalink|permalien|enlace permanente|link permanente)\b.{0,80}|print(?: this (?:page|article))?|email(?: this (?:page|article))?|imprimir|imprimer|drucken|text size|font size|tamaño de (?:letra|texto)|taille du texte|schriftgröße|a\s*a\s*a|[-–]?\s*advertisement\s*[-–]?|publicidad|publicité|anzeige|werbung)\s*:?$", re.I)
+_TOOLS = re.compile(r"^(?:(?:permalink|permalien|enlace permanente|link permanente)\b.{0,80}|passer la publicité|skip (?:the )?ad(?:vertisement)?|print(?: this (?:page|article))?|email(?: this (?:page|article))?|imprimir|imprimer|drucken|text size|font size|tamaño de (?:letra|texto)|taille du texte|schriftgröße|a\s*a\s*a|[-–]?\s*advertisement\s*[-–]?|publicidad|publicité|anzeige|werbung)\s*:?$", re.I)
 _BREADCRUMB = re.compile(r"^[^.!?]{1,40}(?:\s(?:»|›|>|/|→)\s[^.!?]{1,60}){2,}$")
 _ARCHIVE_BANNER = re.compile(
     r"^welcome to the\b.{0,60}\barchives?\b|\bis no longer in operation\b|\bthis (?:web)?site (?:is|documents)\b.{0,40}\b(?:archive|no longer)|"
@@ -143,6 +143,7 @@ _NEXT_DATE_LABEL = re.compile(
     r"\s*[,;|·•–—-]?\s+(?=(?:updated|last updated|modified|actualizado|actualizada|modificado|mis à jour|modifié|actualisé|aktualisiert|geändert|atualizado)\b)",
     re.I,
 )
+_TIME_ONLY = re.compile(r"^(?:à|a las|at|um|às)?\s*\d{1,2}\s*[h:.]\s*\d{2}\s*(?:am|pm|a\.\s?m\.|p\.\s?m\.|uhr|hs?)?\.?$", re.I)
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 _DATE_WORDS = re.compile(r"^[\w.,:/|+\- ]{4,60}$")
 _APP_PROMPT = re.compile(r"\bdownload (?:the|our) .{0,40}\bapps?\b|\bdescarga (?:la|nuestra) app\b|\btéléchargez (?:l'|notre )app|\blade (?:dir )?(?:die|unsere) app\b", re.I)
@@ -181,9 +182,11 @@ def _credit_at_end(text: str) -> re.Match[str] | None:
 
 def _date_line(text: str) -> bool:
     """A line that is only dates or times, each with at most a label ("Updated: 11.04.2020, 10:27";
-    "Publié le 12 mars 2024 à 06h00, modifié le 12 mars 2024 à 10h39"): besides digits, no
-    more than three words each (a month, a weekday, "at")."""
-    return all(_one_date(part) for part in _NEXT_DATE_LABEL.split(text.strip(" |·•")))
+    "Publié le 12 mars 2024 à 06h00, modifié à 10h39"): besides digits, no more than three
+    words each (a month, a weekday, "at")."""
+    first, *more = _NEXT_DATE_LABEL.split(text.strip(" |·•"))
+    # The later labels may give only the time ("modifié à 10h39": the same day).
+    return _one_date(first) and all(_one_date(part) or _TIME_ONLY.match(_DATE_LABEL.sub("", part, count=1)) for part in more)
 
 
 def _one_date(text: str) -> bool:
