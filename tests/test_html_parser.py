@@ -314,9 +314,12 @@ def test_declared_bom_and_undeclared_encodings(data, encoding):
     assert doc.source.encoding == encoding
 
 
-def test_utf8_bytes_outrank_a_single_byte_charset_they_contradict():
-    """A Chilean daily's own UTF-8 bytes under the label some sites send with them."""
+@pytest.mark.parametrize("stray", [b"", b"<p>Caf\xe9</p>"])
+def test_utf8_bytes_outrank_a_single_byte_charset_they_contradict(stray):
+    """A Chilean daily's own UTF-8 bytes under the label some sites send with them, also with
+    one stray windows-1252 byte before </body>."""
     data = (PAGES / "lacuarta.com-loretoaravena.html").read_bytes().replace(b'charSet="utf-8"', b'charset="iso-8859-15"', 1)
+    data = data.replace(b"</body>", stray + b"</body>", 1)
     assert declared_html_charset(data) == "iso8859-15"
     doc = clean(_parse(data))
     assert doc.source.encoding == "utf-8"
