@@ -77,16 +77,19 @@ _LINKED_SENTENCE_MIN_CHARS = 100
 _LEAD_MIN_CHARS = 60  # a shorter description ("News from Chile") matches a teaser as well
 _LEAD_COMPARED_CHARS = 150
 _LEAD_KINDS = (BlockKind.PARAGRAPH, BlockKind.HEADING)
+# Prose that ambiguous class words may not take (``_reads_as_prose``).
+_PARAGRAPH_TAGS = frozenset({"p", "blockquote"})
 _PROSE_MIN_CHARS = 200
+_CONTROLS = ["button", "input", "select", "textarea", "form"]
+_SENTENCE_BREAK = re.compile(r"[.!?…][»\"”’)]?(?=\s|$)|[。！？]")
+# The density check of the container choice (``_densest``).
 _PROSE_BLOCK_MIN_CHARS = 80
 _PROSE_KINDS = (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.QUOTE)
 _PARAGRAPH_HOLDERS = frozenset({"p", "li", "blockquote", "dd", "pre"})  # a block's own element: its holder is the one above
-_DENSITY_SHORTFALL = 0.5
+_DENSITY_SHORTFALL = 0.5  # main text with under this share of the densest element's prose is re-examined
+# Lists of teasers (``_teasers``).
 _ITEM_TAGS = frozenset({"li", "article"})
 _TEASER_MAX_CHARS = 400  # an excerpt and a date line; an article has more text under its title
-_PARAGRAPH_TAGS = frozenset({"p", "blockquote"})
-_SENTENCE_END = re.compile(r"[.!?…][»\"”’)]?(?=\s|$)|[。！？]")
-_CONTROLS = ["button", "input", "select", "textarea", "form"]
 _SENTENCE_ENDS = (".", "!", "?", ".”", ".\"", ".»", ".)")
 _POSITIVE = frozenset("article articlebody body content entry main post story text blog hentry".split())
 _NEGATIVE = frozenset(
@@ -176,7 +179,7 @@ class _Walker:
             if rule is not None:
                 if not self._too_big_to_be(rule, child, dom.protected(class_value, id_value), text):
                     self.remove(text, rule.name)
-                    if by_words and not rule.takes_prose and _SENTENCE_END.search(text):
+                    if by_words and not rule.takes_prose and _SENTENCE_BREAK.search(text):
                         self.prose_taken[rule.name] += _visible_chars(text)
                     continue
             if name == "table" and _is_data_table(child):
@@ -250,7 +253,7 @@ def _reads_as_prose(name: str, element: Tag, text: str) -> bool:
     newsletter box has them). What a paragraph says is left to the text rules."""
     if name in _PARAGRAPH_TAGS:
         return True
-    if _visible_chars(text) < _PROSE_MIN_CHARS or len(_SENTENCE_END.findall(text)) < 2:
+    if _visible_chars(text) < _PROSE_MIN_CHARS or len(_SENTENCE_BREAK.findall(text)) < 2:
         return False
     if element.find(_CONTROLS) is not None:
         return False
@@ -394,7 +397,7 @@ def _is_prose(block: _Raw) -> bool:
         block.kind in _PROSE_KINDS
         and length >= _PROSE_BLOCK_MIN_CHARS
         and block.link_chars < 0.25 * length
-        and _SENTENCE_END.search(block.text) is not None
+        and _SENTENCE_BREAK.search(block.text) is not None
     )
 
 
@@ -595,10 +598,11 @@ def parse_html(data: bytes, source: Source) -> Document:
     body_chars = _visible_chars(_TAG.sub("", text))
     cut = len(doc.removed)
     walker = _walk(doc, body, body_chars, rules=True)
-    kept = sum(_visible_chars(b.text) for b in walker.blocks if _is_prose(b))
     # Weighed against what is left: class/id words that took more text with sentences than
     # the prose the page kept marked the article itself ("paywall" on its gated part).
-    spared = frozenset(rule for rule, taken in walker.prose_taken.items() if taken > kept)
+    taken = walker.prose_taken
+    kept = sum(_visible_chars(b.text) for b in walker.blocks if _is_prose(b)) if taken else 0
+    spared = frozenset(rule for rule, chars in taken.items() if chars > kept)
     rules_off = sum(len(b.text) for b in walker.blocks) < 0.05 * body_chars and not spared
     prefix = ""
     if spared:
