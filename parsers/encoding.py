@@ -1,4 +1,4 @@
-"""Bytes to text: BOM, then a declared charset, then UTF-8, then charset-normalizer's guess (windows-1252 for Western text)."""
+"""Bytes to text: BOM, then UTF-8 when the bytes prove it (all of them, or all but a stray few), then a declared charset, then charset-normalizer's guess (windows-1252 for Western text)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,13 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
+_ASCII = bytes(range(128))
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+_UTF8_MIN_SEQUENCE_BYTES = 40
+_UTF8_MAX_STRAY_SHARE = 0.02
 # Guessing is the slow path; a sample is enough to tell cp1252 from utf-8 or latin-1.
 _GUESS_SAMPLE_BYTES = 256 * 1024
 # Browsers treat these labels as windows-1252 (WHATWG Encoding Standard).
@@ -46,20 +53,39 @@ def declared_html_charset(data: bytes) -> str | None:
 def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Decode ``data``; return ``(text, encoding_used)``. Never raises on bad bytes.
 
-    A declaration is trusted only if the bytes decode cleanly with it: pages often
-    declare utf-8 and are cp1252, rarely the other way round.
+    The bytes outrank the label: non-ASCII bytes that all form valid UTF-8 sequences are
+    UTF-8 whatever the page declares (a legacy single-byte text almost never is; pages
+    declaring iso-8859-15 over UTF-8 bytes read "PolÃ­tica" otherwise). A declaration is
+    then trusted only if the bytes decode cleanly with it: pages often declare utf-8 and
+    are cp1252.
     """
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data.decode(codec, errors="replace"), codec
-    candidates = [c for c in (declared, "utf-8") if c]
-    for codec in candidates:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and (declared is None or not text.isascii()):
+        return text, "utf-8"
+    if text is None and _mostly_utf8(data):
+        # A stray legacy byte (a pasted footer, an ad) does not make the rest windows-1252.
+        return data.decode("utf-8", errors="replace"), "utf-8"
+    if declared:
         try:
-            return data.decode(codec), codec
+            return data.decode(declared), declared
         except (UnicodeDecodeError, LookupError):
-            continue
+            pass
     codec = _guess(data[:_GUESS_SAMPLE_BYTES])
     return data.decode(codec, errors="replace"), codec
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Non-ASCII bytes that nearly all form valid UTF-8 sequences, and enough of them: text in
+    a legacy code page makes such sequences only by rare accident ("Ã©" spelled out)."""
+    non_ascii = len(data.translate(None, _ASCII))
+    stray = len(_UTF8_SEQUENCE.sub(b"", data).translate(None, _ASCII))
+    return non_ascii - stray >= _UTF8_MIN_SEQUENCE_BYTES and stray <= _UTF8_MAX_STRAY_SHARE * non_ascii
 
 
 def _guess(sample: bytes) -> str:

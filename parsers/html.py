@@ -15,6 +15,14 @@ Steps, cheapest first:
    containers such as <article> and itemprop=articleBody), then the siblings of the best
    element that look like article text, and the standfirst before it when it repeats the
    page's description. Blocks outside it are recorded as removed.
+4. Unless JSON-LD declared the article, the choice is checked against an independent,
+   simpler one: the element whose own paragraphs hold the most prose. When the main text
+   has under half of that prose, the page is read again from that element instead. The
+   way taken is named in ``metadata.extra["html_extraction"]`` (``docpipe extract --debug``).
+
+A class or id word of an ambiguous rule (``DomRule.takes_prose``: "paywall" also marks the
+gated paragraphs of the article) never removes a paragraph or a run of plain sentences on
+its own: that needs an element or role, or what the text itself says (the text rules).
 """
 
 from __future__ import annotations
@@ -68,6 +76,20 @@ _BYLINE_RULES = frozenset({"author-bio", "tags-list", "header"})
 _LINKED_SENTENCE_MIN_CHARS = 100
 _LEAD_MIN_CHARS = 60  # a shorter description ("News from Chile") matches a teaser as well
 _LEAD_COMPARED_CHARS = 150
+_LEAD_KINDS = (BlockKind.PARAGRAPH, BlockKind.HEADING)
+# Prose that ambiguous class words may not take (``_reads_as_prose``).
+_PARAGRAPH_TAGS = frozenset({"p", "blockquote"})
+_PROSE_MIN_CHARS = 200
+_CONTROLS = ["button", "input", "select", "textarea", "form"]
+_SENTENCE_BREAK = re.compile(r"[.!?…][»\"”’)]?(?=\s|$)|[。！？]")
+# The density check of the container choice (``_densest``).
+_PROSE_BLOCK_MIN_CHARS = 80
+_PROSE_KINDS = (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.QUOTE)
+_PARAGRAPH_HOLDERS = frozenset({"p", "li", "blockquote", "dd", "pre"})  # a block's own element: its holder is the one above
+_DENSITY_SHORTFALL = 0.5  # main text with under this share of the densest element's prose is re-examined
+# Lists of teasers (``_teasers``).
+_ITEM_TAGS = frozenset({"li", "article"})
+_TEASER_MAX_CHARS = 400  # an excerpt and a date line; an article has more text under its title
 _SENTENCE_ENDS = (".", "!", "?", ".”", ".\"", ".»", ".)")
 _POSITIVE = frozenset("article articlebody body content entry main post story text blog hentry".split())
 _NEGATIVE = frozenset(
@@ -89,10 +111,14 @@ class _Raw:
 class _Walker:
     """Turns a DOM subtree into raw blocks, skipping boilerplate subtrees as it goes."""
 
-    def __init__(self, doc: Document, body_chars: int, rules: bool = True) -> None:
+    def __init__(self, doc: Document, body_chars: int, rules: bool = True, spared: frozenset[str] = frozenset()) -> None:
         self.doc = doc
         self.rules = rules  # False: a second pass when the rules left nothing to read
+        self.spared = spared  # rules whose class/id words take nothing (see parse_html)
         self.body_chars = body_chars
+        # rule -> characters of text with sentences that its class/id words took, for the
+        # rules whose words also mark the article (``DomRule.takes_prose`` False)
+        self.prose_taken: dict[str, int] = defaultdict(int)
         self.blocks: list[_Raw] = []
         self.parts: list[str] = []
         self.link_chars = 0
@@ -147,8 +173,14 @@ class _Walker:
             rule = dom.match_rule(name, attrs.get("role"), class_value, id_value, in_article) if self.rules else None
             if rule is not None:
                 text = child.get_text(" ")
+                by_words = name not in rule.tags and attrs.get("role") not in rule.roles
+                if by_words and (rule.name in self.spared or (not rule.takes_prose and _reads_as_prose(name, child, text))):
+                    rule = None
+            if rule is not None:
                 if not self._too_big_to_be(rule, child, dom.protected(class_value, id_value), text):
                     self.remove(text, rule.name)
+                    if by_words and not rule.takes_prose and _SENTENCE_BREAK.search(text):
+                        self.prose_taken[rule.name] += _visible_chars(text)
                     continue
             if name == "table" and _is_data_table(child):
                 self.flush(kind, level, block_tag)
@@ -215,6 +247,20 @@ def _kind_of(name: str, kind: BlockKind, level: int | None) -> tuple[BlockKind, 
     return kind, level
 
 
+def _reads_as_prose(name: str, element: Tag, text: str) -> bool:
+    """A paragraph of the text, or sentences a reader reads rather than a box of prompts: a
+    few full sentences, little of it links, and no button or field to act on (a paywall or
+    newsletter box has them). What a paragraph says is left to the text rules."""
+    if name in _PARAGRAPH_TAGS:
+        return True
+    if _visible_chars(text) < _PROSE_MIN_CHARS or len(_SENTENCE_BREAK.findall(text)) < 2:
+        return False
+    if element.find(_CONTROLS) is not None:
+        return False
+    links = sum(_visible_chars(a.get_text()) for a in element.find_all("a"))
+    return links < 0.25 * _visible_chars(text)
+
+
 def _is_data_table(table: Tag) -> bool:
     """A table of data, not a page laid out with a table: no nested blocks of prose."""
     return table.find(["table", "p", "div", "ul", "ol", "h1", "h2", "h3", "blockquote"]) is None
@@ -237,9 +283,18 @@ def _class_weight(tag: Tag) -> int:
     return weight
 
 
-def _select(walker: _Walker, declared_body: str | None = None) -> set[int]:
-    """Indexes of the blocks that make up the main content. ``declared_body`` is the page's
-    JSON-LD articleBody: where its text lies in the page settles which element is the article."""
+@dataclass
+class _Scores:
+    """Readability-style scores of the elements that hold blocks, with what they hold."""
+
+    final: dict[int, float]  # element id -> score, for elements that may be the article
+    chars: dict[int, int]
+    links: dict[int, int]
+    first: dict[int, int]  # element id -> index of its first block
+    best: int  # the best-scoring element
+
+
+def _score(walker: _Walker) -> _Scores | None:
     blocks = walker.blocks
     scores: dict[int, float] = defaultdict(float)
     chars: dict[int, int] = defaultdict(int)
@@ -257,8 +312,6 @@ def _select(walker: _Walker, declared_body: str | None = None) -> set[int]:
         # The paragraph's own element, its parent, grandparent... with falling weights.
         for depth, element in enumerate(reversed(chain[-5:])):
             scores[element] += score / (1, 1, 2, 3, 4)[depth]
-    if not scores:
-        return set(range(len(blocks)))
     final: dict[int, float] = {}
     for element, score in scores.items():
         tag = walker.tags.get(element)
@@ -270,15 +323,44 @@ def _select(walker: _Walker, declared_body: str | None = None) -> set[int]:
         earliness = 1.0 - 0.3 * first[element] / len(blocks)
         final[element] = (score + bonus) * (1.0 - density) * earliness
     if not final:
-        return set(range(len(blocks)))
-    top = max(final, key=final.__getitem__)
-    top_score = final[top]
+        return None
+    return _Scores(final, chars, links, first, max(final, key=final.__getitem__))
+
+
+def _select(walker: _Walker, declared_body: str | None = None) -> tuple[set[int], str]:
+    """Indexes of the blocks that make up the main content, and how they were found.
+    ``declared_body`` is the page's JSON-LD articleBody: where its text lies in the page
+    settles which element is the article. Whatever the markup, this never fails: without a
+    container to choose, the main content is the whole body."""
+    blocks = walker.blocks
+    scores = _score(walker)
+    if scores is None:
+        return set(range(len(blocks))), "whole body: no element scored as text"
     declared = _declared_article(walker, blocks, declared_body) if declared_body else None
     if declared is not None:
-        top = declared
+        top, path = declared, "the element holding the JSON-LD articleBody"
     else:
-        top = _first_of_stacked_articles(walker, blocks, first, chars, links, top)
-        top = _common_ancestor(walker, blocks, final, top)
+        top = _first_of_stacked_articles(walker, blocks, scores, scores.best)
+        top, path = _common_ancestor(walker, blocks, scores.final, top), "the best-scoring container"
+    selected = _gather(walker, scores, top)
+    # Unless the page declared its article, a check against an independent measure: the
+    # element whose own paragraphs hold the most prose. Main text well under half of its
+    # prose means the scores took a teaser, a standfirst or a side box for the article.
+    densest = _densest(walker) if declared is None else None
+    if densest is not None:
+        selected_prose = _prose_chars(blocks, selected)
+        densest_prose = _prose_chars(blocks, {i for i, block in enumerate(blocks) if densest in block.chain})
+        if selected_prose < _DENSITY_SHORTFALL * densest_prose:
+            alternative = _gather(walker, scores, densest)
+            if _prose_chars(blocks, alternative) > selected_prose:
+                return alternative, f"density fallback: {path} held {selected_prose} characters of prose, the densest element {densest_prose}"
+    return selected, path
+
+
+def _gather(walker: _Walker, scores: _Scores, top: int) -> set[int]:
+    """The blocks of ``top`` (widened to the wrapper or article around it), and those of its
+    siblings that score as text or read as paragraphs."""
+    blocks, final, chars, links = walker.blocks, scores.final, scores.chars, scores.links
     top = _climb(walker, blocks, chars, top)
     # Widen to an enclosing article: its title and lead paragraphs often sit beside the body.
     for element in reversed(_chain_of(blocks, top)):
@@ -287,7 +369,7 @@ def _select(walker: _Walker, declared_body: str | None = None) -> set[int]:
             break
     chain_of_top = _chain_of(blocks, top)
     parent = chain_of_top[-2] if len(chain_of_top) >= 2 else None
-    threshold = max(10.0, top_score * 0.2)
+    threshold = max(10.0, final[scores.best] * 0.2)
     selected: set[int] = set()
     for index, block in enumerate(blocks):
         chain = block.chain
@@ -306,6 +388,41 @@ def _select(walker: _Walker, declared_body: str | None = None) -> set[int]:
         if block.kind is BlockKind.PARAGRAPH and density < 0.25 and (length > 80 or (length > 20 and block.text.endswith("."))):
             selected.add(index)
     return selected
+
+
+def _is_prose(block: _Raw) -> bool:
+    """A paragraph of running text: long enough, few links, and sentences."""
+    length = len(block.text)
+    return (
+        block.kind in _PROSE_KINDS
+        and length >= _PROSE_BLOCK_MIN_CHARS
+        and block.link_chars < 0.25 * length
+        and _SENTENCE_BREAK.search(block.text) is not None
+    )
+
+
+def _prose_chars(blocks: list[_Raw], indexes: set[int]) -> int:
+    return sum(len(blocks[i].text) for i in indexes if _is_prose(blocks[i]))
+
+
+def _densest(walker: _Walker) -> int | None:
+    """The element whose paragraphs hold the most prose, counting each paragraph for the
+    element that holds it and half for the one above (paragraphs wrapped one by one).
+    Reader comments and teaser lists spread their prose over one holder per item, an
+    article's body keeps it together. None when that is the page's body itself."""
+    weight: dict[int, float] = defaultdict(float)
+    for block in walker.blocks:
+        if not _is_prose(block):
+            continue
+        chain = block.chain if block.tag not in _PARAGRAPH_HOLDERS else block.chain[:-1]
+        if chain:
+            weight[chain[-1]] += len(block.text)
+        if len(chain) >= 2:
+            weight[chain[-2]] += len(block.text) / 2
+    if not weight:
+        return None
+    densest = max(weight, key=weight.__getitem__)
+    return None if walker.tags[densest].name == "body" else densest
 
 
 def _declared_article(walker: _Walker, blocks: list[_Raw], declared_body: str) -> int | None:
@@ -337,12 +454,11 @@ def _climb(walker: _Walker, blocks: list[_Raw], chars: dict[int, int], top: int)
     return top
 
 
-def _first_of_stacked_articles(
-    walker: _Walker, blocks: list[_Raw], first: dict[int, int], chars: dict[int, int], links: dict[int, int], top: int
-) -> int:
+def _first_of_stacked_articles(walker: _Walker, blocks: list[_Raw], scores: _Scores, top: int) -> int:
     """Pages that stack whole articles (infinite scroll) put the one asked for first: when the
     best element lies in an <article> and an earlier <article> of comparable prose exists (or
     of a few paragraphs and the same class: a peer in the stack), that earlier one is the page's article."""
+    first, chars, links = scores.first, scores.chars, scores.links
     chain = _chain_of(blocks, top)
     own = next((e for e in reversed(chain) if walker.tags[e].name == "article"), None)
     if own is None:
@@ -363,6 +479,8 @@ def _common_ancestor(walker: _Walker, blocks: list[_Raw], final: dict[int, float
     """Readability's rule: when other near-best candidates share an ancestor with the best
     one, the article is that ancestor (a body split into several sections or columns).
     Candidates in another <article> are other stories, not more of this one."""
+    if top not in final:  # an earlier stacked article that holds no scored paragraph
+        return top
     ranked = sorted(final, key=final.__getitem__, reverse=True)[1:6]
     top_chain = _chain_of(blocks, top)
     top_article = next((e for e in reversed(top_chain) if e in walker.semantic), None)
@@ -398,7 +516,7 @@ def _chain_of(blocks: list[_Raw], element: int) -> tuple[int, ...]:
 def _lead(blocks: list[_Raw], selected: set[int], description: str | None) -> int | None:
     """The article's standfirst, when the template puts it outside the element that holds the
     body: the paragraph nearest before the body whose text is the page's own description
-    (og:description, often cut short with "...")."""
+    (og:description, often cut short with "..."). Some templates set it as a sub-heading."""
     if not description or not selected:
         return None
     wanted = " ".join(description.split()).rstrip(".… ")
@@ -406,9 +524,33 @@ def _lead(blocks: list[_Raw], selected: set[int], description: str | None) -> in
         block = blocks[index]
         text = " ".join(block.text.split())
         length = min(len(text), len(wanted), _LEAD_COMPARED_CHARS)
-        if block.kind is BlockKind.PARAGRAPH and length >= _LEAD_MIN_CHARS and text[:length] == wanted[:length]:
+        if block.kind in _LEAD_KINDS and length >= _LEAD_MIN_CHARS and text[:length] == wanted[:length]:
             return index
     return None
+
+
+def _teasers(walker: _Walker) -> set[int]:
+    """Indexes of the blocks in a list of teasers for other pages: two or more sibling items
+    (<li>, <article>), each led by a headline that is a link and holding little else (an
+    excerpt, a date). The article's own title may be a link too, but it has its text below."""
+    blocks = walker.blocks
+    items: dict[int, list[int]] = defaultdict(list)  # item element -> indexes of its blocks
+    headlined: set[int] = set()
+    for index, block in enumerate(blocks):
+        item = next((e for e in reversed(block.chain) if e in walker.tags and walker.tags[e].name in _ITEM_TAGS), None)
+        if item is None:
+            continue
+        items[item].append(index)
+        if block.kind is BlockKind.HEADING and block.link_chars >= 0.9 * len(block.text):
+            headlined.add(item)
+    by_parent: dict[int | None, list[int]] = defaultdict(list)
+    for item in headlined:
+        if sum(len(blocks[i].text) for i in items[item] if blocks[i].kind is not BlockKind.HEADING) > _TEASER_MAX_CHARS:
+            continue
+        chain = blocks[items[item][0]].chain
+        at = chain.index(item)
+        by_parent[chain[at - 1] if at else None].append(item)
+    return {index for group in by_parent.values() if len(group) >= 2 for item in group for index in items[item]}
 
 
 def _link_block(block: _Raw) -> bool:
@@ -434,8 +576,8 @@ def _visible_chars(text: str) -> int:
     return len("".join(text.split()))
 
 
-def _walk(doc: Document, body: Tag, body_chars: int, rules: bool) -> _Walker:
-    walker = _Walker(doc, body_chars, rules)
+def _walk(doc: Document, body: Tag, body_chars: int, rules: bool, spared: frozenset[str] = frozenset()) -> _Walker:
+    walker = _Walker(doc, body_chars, rules, spared)
     walker.walk(body, BlockKind.PARAGRAPH, None, False, False, "body")
     walker.flush(BlockKind.PARAGRAPH, None, "body")
     return walker
@@ -456,10 +598,22 @@ def parse_html(data: bytes, source: Source) -> Document:
     body_chars = _visible_chars(_TAG.sub("", text))
     cut = len(doc.removed)
     walker = _walk(doc, body, body_chars, rules=True)
-    if sum(len(b.text) for b in walker.blocks) < 0.05 * body_chars:
+    # Weighed against what is left: class/id words that took more text with sentences than
+    # the prose the page kept marked the article itself ("paywall" on its gated part).
+    taken = walker.prose_taken
+    kept = sum(_visible_chars(b.text) for b in walker.blocks if _is_prose(b)) if taken else 0
+    spared = frozenset(rule for rule, chars in taken.items() if chars > kept)
+    rules_off = sum(len(b.text) for b in walker.blocks) < 0.05 * body_chars and not spared
+    prefix = ""
+    if spared:
+        del doc.removed[cut:]
+        walker = _walk(doc, body, body_chars, rules=True, spared=spared)
+        prefix = f"DOM rules read again without the class/id words of {', '.join(sorted(spared))} (they took more text with sentences than the {kept} characters of prose left); "
+    elif rules_off:
         # The rules took nearly everything: a page built from wrappers they misread.
         del doc.removed[cut:]
         walker = _walk(doc, body, body_chars, rules=False)
+        prefix = "DOM rules off (they left under 5% of the text); "
     if not walker.blocks:
         raise RejectedInput("no_text", "the page has no visible text")
     # Bylines and "Posted on" lines, removed or not, name what the markup may not.
@@ -468,12 +622,17 @@ def parse_html(data: bytes, source: Source) -> Document:
     if not doc.metadata.authors:
         doc.metadata.authors = byline_authors(lines, [r.text for r in doc.removed if r.rule == "author-bio" and len(r.text) < 60])
     doc.metadata.published_date = date_from_lines(lines, doc.metadata.published_date)
-    selected = _select(walker, json_ld_article_body(json_ld))
+    selected, path = _select(walker, json_ld_article_body(json_ld))
+    # Which way the main content was found, for `docpipe extract --debug` readers.
+    doc.metadata.extra["html_extraction"] = prefix + path
     lead = _lead(walker.blocks, selected, doc.metadata.extra.get("description"))
     if lead is not None:
         selected.add(lead)
+    teasers = _teasers(walker)
     for index, raw in enumerate(walker.blocks):
-        if index in selected and _link_block(raw):
+        if index in selected and index in teasers:
+            doc.removed.append(Removal(rule="teaser-list", text=raw.text, kind=raw.kind.value))
+        elif index in selected and _link_block(raw):
             doc.removed.append(Removal(rule="link-block", text=raw.text, kind=raw.kind.value))
         elif index in selected:
             doc.blocks.append(Block(raw.kind, raw.text, level=raw.level, attrs={"tag": raw.tag}))

@@ -9,6 +9,7 @@ from docpipe.boilerplate import clean
 from docpipe.document import BlockKind, Document, RejectedInput, Source
 from docpipe.metadata import finalize_metadata
 from docpipe.pipeline import process_path
+from parsers.encoding import declared_html_charset
 from parsers.html import PARSER_NAME, parse_html
 from tests.conftest import DATA, RAW
 
@@ -26,6 +27,10 @@ def _parse(data: bytes, name: str = "page.html") -> Document:
 def _page(name: str) -> Document:
     """A devset page through the parser and the cleaner, as the pipeline runs them."""
     return clean(_parse((PAGES / name).read_bytes(), name))
+
+
+def _page_from(data: bytes) -> Document:
+    return clean(_parse(data))
 
 
 def _removed(doc: Document, rule: str) -> str:
@@ -135,6 +140,64 @@ def test_boilerplate_family_is_removed_under_its_rule(name, rule, removed, kept)
     assert removed in _removed(doc, rule)
     assert removed not in doc.text
     assert kept in doc.text
+
+
+@pytest.mark.parametrize("word", ["paywall", "piano", "sponsored", "read-more", "newsletter"])
+def test_a_class_word_on_the_article_paragraphs_takes_none_of_them(word):
+    # Magazines mark their gated paragraphs class="paywall"; a class says nothing about prose.
+    data = (PAGES / "blog.gaijinpot.com.chikan.html").read_bytes()
+    marked = _page_from(data.replace(b"<p>", f'<p class="{word}">'.encode()))
+    assert marked.text == _page_from(data).text
+    assert "Japan is a safe country." in marked.text and "To be continued." in marked.text
+
+
+def test_a_paywall_box_with_its_buttons_is_still_removed_when_the_article_paragraphs_are_marked_too():
+    data = (PAGES / "aoc.media.archaisme.html").read_bytes().replace(b"<p>", b'<p class="paywall">')
+    doc = _page_from(data)
+    assert "Pour lire la suite et accéder gratuitement à 3 articles par mois" in _removed(doc, "paywall")
+    assert "Pour le néolibéralisme, la retraite" in doc.text
+
+
+def test_class_words_that_took_more_prose_than_was_left_are_read_again_without_them():
+    # Each paragraph its own <div class="paywall">, short ones too: no single removal is big.
+    data = (PAGES / "blog.gaijinpot.com.chikan.html").read_bytes()
+    neutral = _page_from(data.replace(b"<p>", b'<div class="body-part">').replace(b"</p>", b"</div>"))
+    gated = _page_from(data.replace(b"<p>", b'<div class="paywall">').replace(b"</p>", b"</div>"))
+    assert gated.text == neutral.text and "To be continued." in gated.text
+    assert gated.metadata.extra["html_extraction"].startswith("DOM rules read again without the class/id words of paywall")
+
+
+def test_a_list_of_teasers_inside_the_content_is_removed_under_its_rule():
+    doc = _page("bondyblog.fr.paris-8.html")
+    teasers = _removed(doc, "teaser-list")
+    assert "Intervenant à l’atelier Sciences Po" in teasers and "Contre les E3C" in teasers
+    assert "Intervenant à l’atelier" not in doc.text and "Articles liés" not in doc.text
+    assert "Marie-Pierre ne fait plus de cours" in doc.text and "Solidaires Étudiant-e-s Saint-Denis" in doc.text
+
+
+def test_a_standfirst_set_as_a_sub_heading_outside_the_body_is_kept_when_it_is_the_page_description():
+    doc = _page("phillyvoice.com-Sixers.html")
+    assert "The Sixers captured their biggest win of the year Wednesday night." in doc.text
+    assert "It was an underwhelming first quarter on both sides" in doc.text
+
+
+def test_main_text_far_shorter_than_the_densest_prose_is_taken_from_the_densest_element():
+    # A template that puts the title and standfirst in an <article> ("story") and the body,
+    # one paragraph per wrapper, outside it: the scores take the standfirst for the article.
+    paragraphs = [b.text for b in _page("100noticias.com-millones.html").blocks if len(b.text) > 150][:7]
+    body = "".join(f"<div class='parrafo'><p>{text}</p></div>" for text in paragraphs[1:])
+    page = (
+        f"<html><body><div class='cabecera-nota'><article class='story'><h1>Deuda externa</h1><p>{paragraphs[0]}</p>"
+        f"<p>Descarga la app.</p></article></div><div class='nota-cuerpo'>{body}</div></body></html>"
+    )
+    doc = _parse(page.encode("utf-8"))
+    assert all(text in doc.text for text in paragraphs[1:])
+    assert doc.metadata.extra["html_extraction"].startswith("density fallback: the best-scoring container held 240 characters")
+
+
+def test_the_extraction_path_is_named():
+    assert _page("salon.com.emissions.html").metadata.extra["html_extraction"] == "the best-scoring container"
+    assert _page("aclu.org-grades.html").metadata.extra["html_extraction"] == "the element holding the JSON-LD articleBody"
 
 
 def test_sidebar_class_on_a_layout_wrapper_does_not_take_the_article():
@@ -249,6 +312,25 @@ def test_declared_bom_and_undeclared_encodings(data, encoding):
     doc = _parse(data)
     assert doc.text == "Été à Montréal, déjà."
     assert doc.source.encoding == encoding
+
+
+@pytest.mark.parametrize("stray", [b"", b"<p>Caf\xe9</p>"])
+def test_utf8_bytes_outrank_a_single_byte_charset_they_contradict(stray):
+    """A Chilean daily's own UTF-8 bytes under the label some sites send with them, also with
+    one stray windows-1252 byte before </body>."""
+    data = (PAGES / "lacuarta.com-loretoaravena.html").read_bytes().replace(b'charSet="utf-8"', b'charset="iso-8859-15"', 1)
+    data = data.replace(b"</body>", stray + b"</body>", 1)
+    assert declared_html_charset(data) == "iso8859-15"
+    doc = clean(_parse(data))
+    assert doc.source.encoding == "utf-8"
+    assert "Juan Carlos Muñoz C." in doc.metadata.authors
+    assert "Ã" not in doc.text and "Loreto Aravena" in doc.text
+
+
+def test_a_legacy_page_whose_bytes_are_not_utf8_is_read_with_its_declared_charset():
+    doc = _page("archive.org-travaillent.html")
+    assert doc.source.encoding == "cp1252"
+    assert "une partie des salariés (17 %) travaille à temps partiel" in doc.text
 
 
 # --- metadata, checked by hand against each page -------------------------------------------

@@ -78,6 +78,19 @@ def _paragraph(text: str) -> Block:
         ("Source: CDC, Chicago Department of Public Health", "source-line"),
         ("aja/PAP", "source-line"),
         ("(mlr/dpa)", "source-line"),
+        # French dailies (quoted in issue 20; "modifié à" and the skip-ad link as Le Monde and Le Figaro print them),
+        # then ladiaria.com.uy and correiobraziliense.com.br of the devset.
+        ("Publié le 12 mars 2024 à 06h00, modifié le 12 mars 2024 à 10h39", "date-line"),
+        ("Publié le 12 mars 2024 à 06h00, modifié à 10h39", "date-line"),
+        ("Passer la publicité", "page-tools"),
+        ("Lecture 4 min.", "reading-time"),
+        ("Se connecter", "account-prompt"),
+        ("Il vous reste 57.09% de cet article à lire. La suite est réservée aux abonnés.", "paywall"),
+        ("8 minutos de lectura", "reading-time"),
+        ("postado em 04/05/2022 05:49 / atualizado em 04/05/2022 05:50", "date-line"),
+        # bondyblog.fr and laweekly.com of the devset.
+        ("Articles liés", "related"),
+        ("Advertising disclosure: We may receive compensation for some of the links in our stories. Thank you for supporting LA Weekly and our advertisers.", "disclosure"),
     ],
 )
 def test_rule_names_the_boilerplate_line(text, rule):
@@ -98,6 +111,9 @@ def test_rule_names_the_boilerplate_line(text, rule):
         "Share prices fell sharply on Monday.",
         "Source: a senior official said the talks had failed. He gave no reason and refused to be named in the report.",
         "and/or",
+        "Publié le 12 mars, le rapport a été modifié le lendemain par le gouvernement.",
+        "La lecture prend 4 minutes, pas plus.",
+        "Publié le 12 mars 2024, modifié à la demande du ministre.",
     ],
 )
 def test_article_text_is_left_alone(text):

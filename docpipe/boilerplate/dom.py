@@ -34,11 +34,18 @@ class DomRule:
     words: frozenset[str] = frozenset()  # single class/id words
     phrases: tuple[str, ...] = ()  # class/id words that must follow each other ("read more")
     outside_article_only: bool = False  # a <header> in an <article> holds its title
+    # False: its class/id words also mark the article's own text (a "paywall" class on the
+    # gated paragraphs, "read-more" on the folded rest, "sponsored" on a paid article), so
+    # they do not take an element that reads as prose; its tags and roles still do.
+    takes_prose: bool = True
     # More prose than this (text that is not links) and the match is a wrapper around content.
     max_prose: int = 1200
 
 
-def _rule(name: str, tags: str = "", roles: str = "", words: str = "", phrases: str = "", outside_article_only: bool = False, max_prose: int = 1200) -> DomRule:
+def _rule(
+    name: str, tags: str = "", roles: str = "", words: str = "", phrases: str = "", outside_article_only: bool = False, max_prose: int = 1200,
+    takes_prose: bool = True,
+) -> DomRule:
     return DomRule(
         name=name,
         tags=frozenset(tags.split()),
@@ -47,6 +54,7 @@ def _rule(name: str, tags: str = "", roles: str = "", words: str = "", phrases: 
         phrases=tuple(p.strip() for p in phrases.split(",") if p.strip()),
         outside_article_only=outside_article_only,
         max_prose=max_prose,
+        takes_prose=takes_prose,
     )
 
 
@@ -60,11 +68,11 @@ RULES: tuple[DomRule, ...] = (
           "compartir partage partager teilen redes-sociales",
           phrases="social links, share buttons, share tools"),
     _rule("cookie-banner", words="cookie cookies consent gdpr cmp cookiebar cookienotice"),
-    _rule("paywall", words="paywall regwall piano meter metered subscriber-only"),
+    _rule("paywall", words="paywall regwall piano meter metered subscriber-only", takes_prose=False),
     _rule("archive-banner", words="archived", phrases="archive banner, archive notice, archive message"),
-    _rule("notice-banner", words="banner announcement notice topbar"),
+    _rule("notice-banner", words="banner announcement notice topbar", takes_prose=False),
     _rule("newsletter", words="newsletter newsletters subscribe subscription signup mailchimp mc4wp optin boletin suscripcion infolettre abonnement",
-          phrases="sign up"),
+          phrases="sign up", takes_prose=False),
     _rule("related", words="related recommended recommendations outbrain taboola yarpp trending popular mostread most-read more-stories "
           "relacionados relacionadas relacionado connexes similaires verwandte",
           phrases="most read, more stories, read next, you may, also like, more from, further reading, more articles"),
@@ -76,9 +84,9 @@ RULES: tuple[DomRule, ...] = (
           phrases="pie foto, pie de foto", max_prose=600),
     _rule("ads", words="ad ads adv advert adverts advertisement advertising sponsor sponsored adsbygoogle dfp gpt promo promoted "
           "publicidad anuncio anuncios publicite werbung anzeige",
-          phrases="google ad"),
-    _rule("page-tools", words="print tools toolbar toolbox utility utilities fontsize font-size textsize", phrases="font size, text size, email this"),
-    _rule("read-more", phrases="read more, more link, continue reading, leer mas, lire la suite", words="weiterlesen"),
+          phrases="google ad", takes_prose=False),
+    _rule("page-tools", words="print tools toolbar toolbox utility utilities fontsize font-size textsize", phrases="font size, text size, email this", takes_prose=False),
+    _rule("read-more", phrases="read more, more link, continue reading, leer mas, lire la suite", words="weiterlesen", takes_prose=False),
     _rule("breadcrumbs", words="breadcrumb breadcrumbs crumbs migas ariane", phrases="fil d"),
     _rule("navigation", tags="nav menu", roles="navigation menubar menu search", words="nav navbar navigation menu menus submenu skip skiplink pagination pager topnav navegacion",
           phrases="skip link"),

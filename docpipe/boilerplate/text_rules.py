@@ -93,11 +93,11 @@ _RELATED = re.compile(
     r"(?:vorschau auf den )?nächste[nr]? (?:artikel|beitrag)|(?:next|previous) (?:article|post|story)|(?:artículo|nota) (?:siguiente|anterior)|article (?:suivant|précédent)|temas|etiquetas|te puede interesar|le puede interesar|lo más leído|lo último|más sobre\b.{0,40}|"
     r"video recomendado|contexto de la noticia|valora esta noticia|"
     r"à découvrir|en savoir plus|vos réactions|mots-clés|sur le même thème|"
-    r"articles? (?:connexes|similaires)|à lire également|les plus lus|sur le même sujet|"
+    r"articles? (?:connexes|similaires|liés)|à lire également|les plus lus|sur le même sujet|"
     r"ähnliche (?:beiträge|artikel)|das könnte sie auch interessieren|das könnte dich auch interessieren|verwandte artikel|meistgelesen|mehr (?:aus|zum|von) (?:dem|der|diesem) .{1,40})\s*:?$",
     re.I,
 )
-_TOOLS = re.compile(r"^(?:(?:permalink|permalien|enlace permanente|link permanente)\b.{0,80}|print(?: this (?:page|article))?|email(?: this (?:page|article))?|imprimir|imprimer|drucken|text size|font size|tamaño de (?:letra|texto)|taille du texte|schriftgröße|a\s*a\s*a|[-–]?\s*advertisement\s*[-–]?|publicidad|publicité|anzeige|werbung)\s*:?$", re.I)
+_TOOLS = re.compile(r"^(?:(?:permalink|permalien|enlace permanente|link permanente)\b.{0,80}|passer la publicité|skip (?:the )?ad(?:vertisement)?|print(?: this (?:page|article))?|email(?: this (?:page|article))?|imprimir|imprimer|drucken|text size|font size|tamaño de (?:letra|texto)|taille du texte|schriftgröße|a\s*a\s*a|[-–]?\s*advertisement\s*[-–]?|publicidad|publicité|anzeige|werbung)\s*:?$", re.I)
 _BREADCRUMB = re.compile(r"^[^.!?]{1,40}(?:\s(?:»|›|>|/|→)\s[^.!?]{1,60}){2,}$")
 _ARCHIVE_BANNER = re.compile(
     r"^welcome to the\b.{0,60}\barchives?\b|\bis no longer in operation\b|\bthis (?:web)?site (?:is|documents)\b.{0,40}\b(?:archive|no longer)|"
@@ -116,8 +116,8 @@ _SUPPORT = re.compile(
 )
 _PAYWALL = re.compile(
     r"\b(?:to (?:view|read|continue reading) the full (?:story|article)|subscribe (?:now )?(?:to|for)\b.{0,60}\bfull (?:story|article)|already a subscriber|"
-    r"pour (?:accéder|lire) (?:en illimité|la suite)|réservé aux abonnés|para seguir leyendo|contenido exclusivo para (?:suscriptores|socios)|"
-    r"weiterlesen mit|nur für abonnenten)\b",
+    r"pour (?:accéder|lire) (?:en illimité|la suite)|réservée?s? aux abonnés|il vous reste \d+(?:[.,]\d+)?\s*% (?:de cet article )?à (?:lire|découvrir)|"
+    r"para seguir leyendo|contenido exclusivo para (?:suscriptores|socios)|weiterlesen mit|nur für abonnenten)\b",
     re.I,
 )
 _COMMENT_LOGIN = re.compile(
@@ -130,17 +130,34 @@ _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|\ball rights reserved\b|todo
 _AFFILIATE = re.compile(r"^(?:anzeige|werbung|publicidad|publicité|sponsored|advertisement|affiliate)\b.{0,60}$", re.I)
 _DISCLOSURE = re.compile(
     r"\b(?:rezensionsexemplar\w*|review (?:copy|unit)|(?:contains|enthält|contient|contiene) (?:affiliate|partner)[- ]?links?|affiliate links?\b.{0,40}\bcommission|"
-    r"provided (?:to me )?(?:free of charge )?by the (?:publisher|manufacturer)|this (?:post|article) (?:is|was) sponsored|gesponserte?r? (?:beitrag|artikel)|article sponsorisé|contenido patrocinado)\b",
+    r"provided (?:to me )?(?:free of charge )?by the (?:publisher|manufacturer)|advertising disclosure|we may (?:receive|earn) (?:compensation|a commission)|this (?:post|article) (?:is|was) sponsored|gesponserte?r? (?:beitrag|artikel)|article sponsorisé|contenido patrocinado)\b",
     re.I,
 )
 _DATE_LABEL = re.compile(
-    r"^(?:published|updated|last updated|posted|asked|answered|modified|publicado|actualizado|publié(?: le)?|mis à jour(?: le)?|modifié(?: le)?|"
+    r"^(?:published|updated|last updated|posted|asked|answered|modified|publicado|actualizado|actualizada|modificado|publié(?: le)?|mis à jour(?: le)?|modifié(?: le)?|actualisé(?: le)?|"
     r"veröffentlicht(?: am)?|aktualisiert(?: am)?|publiziert(?: am)?|stand|opublikowano|aktualizacja|publicada|atualizado)?\s*(?:on|el|le|am)?\s*:?\s*",
     re.I,
 )
+# Where a second date starts on a date line: its label, after a comma, bar or dash.
+_NEXT_DATE_LABEL = re.compile(
+    r"\s*[,;|·•–—-]?\s+(?=(?:updated|last updated|modified|actualizado|actualizada|modificado|mis à jour|modifié|actualisé|aktualisiert|geändert|atualizado)\b)",
+    re.I,
+)
+_TIME_ONLY = re.compile(r"^(?:à|a las|at|um|às)?\s*\d{1,2}\s*[h:.]\s*\d{2}\s*(?:am|pm|a\.\s?m\.|p\.\s?m\.|uhr|hs?)?\.?$", re.I)
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 _DATE_WORDS = re.compile(r"^[\w.,:/|+\- ]{4,60}$")
 _APP_PROMPT = re.compile(r"\bdownload (?:the|our) .{0,40}\bapps?\b|\bdescarga (?:la|nuestra) app\b|\btéléchargez (?:l'|notre )app|\blade (?:dir )?(?:die|unsere) app\b", re.I)
+_READING_TIME = re.compile(
+    r"^(?:lecture|temps de lecture|reading time|read time|tiempo de lectura|lectura|lesezeit|lesedauer)\s*:?\s*\d+\s*(?:min|mins|minutes?|minutos?|minuten)\.?$"
+    r"|^\d+\s*(?:min|mins|minutes?|minutos?|minuten)\.?\s+(?:read|reading|de lecture|de lectura|lesezeit|lesen)\.?$",
+    re.I,
+)
+# A sign-in or subscribe link left alone on its line by the page's header or paywall.
+_ACCOUNT = re.compile(
+    r"^(?:se connecter|connexion|s[’']abonner|déjà abonné\s*\?\s*(?:se connecter|connectez-vous)?|log ?in|sign ?in|subscribe|my account|"
+    r"iniciar sesión|ingresar|suscríbete|mi cuenta|anmelden|einloggen|abonnieren|mein konto|mon compte)\s*[.!]?$",
+    re.I,
+)
 _CITATION = re.compile(r"^(?:suggested citation|cite (?:this|as)|how to cite|zitiervorschlag|zitierweise|citer cet article|pour citer cet article|cómo citar|citar como)\b", re.I)
 _MODIFIED = re.compile(r"^(?:date modified|last (?:updated|modified)|page (?:last )?(?:updated|modified)|date de modification|dernière mise à jour|fecha de modificación|última actualización|zuletzt (?:aktualisiert|geändert)|stand)\s*:?\s*[\d\w ,./-]{0,40}$", re.I)
 _REPORT_ERRORS = re.compile(r"\b(?:reportar errores|report (?:an? )?(?:errors?|mistakes?|typos?)|signaler une erreur|fehler melden)\b", re.I)
@@ -164,8 +181,15 @@ def _credit_at_end(text: str) -> re.Match[str] | None:
 
 
 def _date_line(text: str) -> bool:
-    """A line that is only a date or time, with at most a label ("Updated: 11.04.2020, 10:27"):
-    besides digits, no more than three words (a month, a weekday, "at")."""
+    """A line that is only dates or times, each with at most a label ("Updated: 11.04.2020, 10:27";
+    "Publié le 12 mars 2024 à 06h00, modifié à 10h39"): besides digits, no more than three
+    words each (a month, a weekday, "at")."""
+    first, *more = _NEXT_DATE_LABEL.split(text.strip(" |·•"))
+    # The later labels may give only the time ("modifié à 10h39": the same day).
+    return _one_date(first) and all(_one_date(part) or _TIME_ONLY.match(_DATE_LABEL.sub("", part, count=1)) for part in more)
+
+
+def _one_date(text: str) -> bool:
     rest = _DATE_LABEL.sub("", text.strip(" |·•"), count=1)
     return (
         bool(_DATE_WORDS.match(rest))
@@ -214,14 +238,16 @@ RULES: tuple[TextRule, ...] = (
     TextRule("newsletter", lambda t: bool(_NEWSLETTER.search(t)), hints=("newsletter", "bolet", "infolettre", "inbox", "boîte de réception", "bandeja", "mail", "courriel", "correo")),
     TextRule("follow-us", lambda t: bool(_FOLLOW.search(t)), max_chars=300, hints=("follow", "síguenos", "siguenos", "suivez", "folgen", "siga", "telegram", "youtube", "whatsapp")),
     TextRule("support-prompt", lambda t: bool(_SUPPORT.search(t)), max_chars=400, hints=("support", "help us", "donat", "member", "subscriber", "patron", "hazte", "apóyanos", "únete", "soutenez", "don", "unterstützen", "spenden")),
-    TextRule("paywall", lambda t: bool(_PAYWALL.search(t)), max_chars=400, hints=("full story", "full article", "subscriber", "accéder", "lire la suite", "abonnés", "seguir leyendo", "exclusivo", "weiterlesen", "abonnenten")),
+    TextRule("paywall", lambda t: bool(_PAYWALL.search(t)), max_chars=400, hints=("full story", "full article", "subscriber", "accéder", "lire la suite", "abonnés", "il vous reste", "seguir leyendo", "exclusivo", "weiterlesen", "abonnenten")),
     TextRule("comment-login", lambda t: bool(_COMMENT_LOGIN.search(t)), max_chars=300, hints=("comment", "comentar", "kommentar")),
     TextRule("cookie-banner", lambda t: bool(_COOKIES.search(t)), max_chars=500, hints=("cookie",)),
     TextRule("copyright", lambda t: bool(_COPYRIGHT.search(t)), max_chars=300, hints=("©", "(c)", "copyright", "rights reserved", "derechos reservados", "droits réservés", "rechte vorbehalten", "prawa zastrzeżone", "chroniony prawem")),
     TextRule("ad-label", lambda t: bool(_AFFILIATE.match(t))),
-    TextRule("disclosure", lambda t: bool(_DISCLOSURE.search(t)), max_chars=300, hints=("rezensionsexemplar", "review", "affiliate", "partner", "provided", "sponsor", "patrocinado")),
+    TextRule("disclosure", lambda t: bool(_DISCLOSURE.search(t)), max_chars=300, hints=("rezensionsexemplar", "review", "affiliate", "partner", "provided", "sponsor", "patrocinado", "disclosure", "we may")),
     TextRule("date-modified", lambda t: bool(_MODIFIED.match(t))),
-    TextRule("date-line", _date_line, max_chars=70, headings=False),
+    TextRule("date-line", _date_line, max_chars=140, headings=False),
+    TextRule("reading-time", lambda t: bool(_READING_TIME.match(t)), max_chars=40),
+    TextRule("account-prompt", lambda t: bool(_ACCOUNT.match(t)), max_chars=60, headings=False),
     TextRule("app-prompt", lambda t: bool(_APP_PROMPT.search(t)), max_chars=250, hints=("app",)),
     TextRule("citation", lambda t: bool(_CITATION.match(t)), max_chars=500),
     TextRule("read-more", lambda t: bool(_READ_MORE.match(t))),
