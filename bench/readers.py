@@ -40,13 +40,13 @@ def counts(out: Path) -> dict[str, dict[str, int]]:
             seen[name] = {
                 "pandas": len(pd.read_parquet(folder)),
                 "pyarrow": ds.dataset(folder, format="parquet", partitioning="hive").count_rows(),
-                "duckdb": duckdb.sql(f"SELECT count(*) FROM read_parquet('{glob}', hive_partitioning=true)").fetchone()[0],
+                "duckdb": duckdb.execute(f"SELECT count(*) FROM read_parquet('{glob}', hive_partitioning=true)").fetchone()[0],
                 "polars": pl.read_parquet(glob, hive_partitioning=True).height,
                 "spark": spark.read.parquet(str(folder)).count(),
             }
         seen["current documents"] = {
             "pandas": int(pd.read_parquet(out / "documents").is_current.sum()),
-            "duckdb": duckdb.sql(f"SELECT count(*) FROM read_parquet('{out}/documents/**/*.parquet') WHERE is_current").fetchone()[0],
+            "duckdb": duckdb.execute(f"SELECT count(*) FROM read_parquet('{out}/documents/**/*.parquet') WHERE is_current").fetchone()[0],
             "polars": pl.read_parquet(f"{out}/documents/**/*.parquet").filter(pl.col("is_current")).height,
             "spark": spark.read.parquet(str(out / "documents")).where("is_current").count(),
         }

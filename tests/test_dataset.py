@@ -256,3 +256,18 @@ def test_files_without_the_in_place_layout_are_rewritten_instead(store, tmp_path
     store.commit_batch("b2", [_doc("a.txt", "c" * 64)], [], run_id="r2", now=NOW)
     rows = store.read("documents", columns=["sha256", "is_current"]).to_pylist()
     assert sorted((r["sha256"][0], r["is_current"]) for r in rows) == [("a", False), ("c", True)]
+
+
+def test_a_dataset_with_no_rows_yet_is_read_as_empty_by_every_reader(store):
+    import pandas as pd
+    import polars as pl
+    import pyarrow.dataset as ds
+
+    store.ensure_datasets(NOW)
+    store.commit_batch("b1", [_doc("a.txt", "a" * 64)], [], run_id="r1", now=NOW)  # no rejects
+    folder, glob = f"{store.root}/rejects", f"{store.root}/rejects/**/*.parquet"
+    assert len(pd.read_parquet(folder)) == 0
+    assert ds.dataset(folder, format="parquet", partitioning="hive").count_rows() == 0
+    assert duckdb.execute(f"SELECT count(*) FROM read_parquet('{glob}', hive_partitioning=true)").fetchone()[0] == 0
+    frame = pl.read_parquet(glob, hive_partitioning=True)
+    assert frame.height == 0 and set(SCHEMAS["rejects"].names) <= set(frame.columns)
