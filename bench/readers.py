@@ -1,7 +1,7 @@
 """Every dataset of an output root, read by each reader the README names: do they all agree?
 
 Reads documents, blocks, abstracts, rejects and runs with pandas, pyarrow, DuckDB, Polars and
-Spark (pyspark, on Java 17; installed with `pip install pyspark` when missing), exactly as the
+Spark (pyspark, on Java 17; installed at its pinned version when missing), exactly as the
 README shows, and prints the row count each one sees (and current documents). Exits 1 when
 they disagree or a reader fails. Spark lives here rather than in the suite: its JVM start-up
 alone costs more than many test files.
@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 DATASETS = ("documents", "blocks", "abstracts", "rejects", "runs")
+PROJECT = Path(__file__).resolve().parent.parent
 
 
 def counts(out: Path) -> dict[str, dict[str, int]]:
@@ -28,7 +29,7 @@ def counts(out: Path) -> dict[str, dict[str, int]]:
     try:
         import pyspark  # noqa: F401
     except ImportError:
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "pyspark"], check=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-c", str(PROJECT / "constraints.txt"), "pyspark"], check=True)
     from pyspark.sql import SparkSession
 
     spark = SparkSession.builder.master("local[1]").appName("docpipe-readers").config("spark.ui.enabled", "false").getOrCreate()
@@ -40,13 +41,13 @@ def counts(out: Path) -> dict[str, dict[str, int]]:
             seen[name] = {
                 "pandas": len(pd.read_parquet(folder)),
                 "pyarrow": ds.dataset(folder, format="parquet", partitioning="hive").count_rows(),
-                "duckdb": duckdb.execute(f"SELECT count(*) FROM read_parquet('{glob}', hive_partitioning=true)").fetchone()[0],
+                "duckdb": duckdb.sql(f"SELECT count(*) FROM read_parquet('{glob}', hive_partitioning=true)").fetchall()[0][0],
                 "polars": pl.read_parquet(glob, hive_partitioning=True).height,
                 "spark": spark.read.parquet(str(folder)).count(),
             }
         seen["current documents"] = {
             "pandas": int(pd.read_parquet(out / "documents").is_current.sum()),
-            "duckdb": duckdb.execute(f"SELECT count(*) FROM read_parquet('{out}/documents/**/*.parquet') WHERE is_current").fetchone()[0],
+            "duckdb": duckdb.sql(f"SELECT count(*) FROM read_parquet('{out}/documents/**/*.parquet') WHERE is_current").fetchall()[0][0],
             "polars": pl.read_parquet(f"{out}/documents/**/*.parquet").filter(pl.col("is_current")).height,
             "spark": spark.read.parquet(str(out / "documents")).where("is_current").count(),
         }

@@ -24,7 +24,10 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from docpipe.objectstore import S3Root
 
 CATALOG_NAME = "_catalog.sqlite"
 LOCK_NAME = "_lock"
@@ -61,26 +64,63 @@ def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
         yield values[start : start + _SQL_CHUNK]
 
 
+class Journal(Protocol):
+    """Where a catalog kept in memory shares its changes with the other writers of an object-store root."""
+
+    def read_since(self, position: int) -> list[tuple[int, list[list[Any]]]]: ...
+
+    def append(self, position: int, changes: list[list[Any]]) -> None: ...
+
+
 class Catalog:
-    def __init__(self, database: str) -> None:
+    """The index, in SQLite. With a journal, every transaction's changes are also appended to it and
+    replayed by `sync()` in the other writers' catalogs (kept in memory where SQLite cannot live)."""
+
+    def __init__(self, database: str, journal: Journal | None = None) -> None:
         # isolation_level=None: transactions are explicit (`transaction()`), never implicit.
         self._db = sqlite3.connect(database, timeout=60, isolation_level=None, check_same_thread=False)
         if database != ":memory:":
             self._db.execute("PRAGMA journal_mode=WAL")  # readers (planning) never wait for a commit
+        self._db.execute("PRAGMA cache_size = -65536")  # 64 MiB: a million documents' index pages stay in memory
         self._db.executescript(_SCHEMA)
+        self._journal = journal
+        self._position = 0  # the last journal entry applied
+        self._changes: list[list[Any]] | None = None  # this transaction's, while journaling
+
+    def sync(self) -> None:
+        """Apply what other writers journaled since this catalog last looked (call under the root's lock)."""
+        if self._journal is None:
+            return
+        for position, changes in self._journal.read_since(self._position):
+            self._db.execute("BEGIN IMMEDIATE")
+            for name, *arguments in changes:
+                getattr(self, f"_{name}")(*arguments)
+            self._db.execute("COMMIT")
+            self._position = position
+
+    def _journaled(self, name: str, *arguments: Any) -> None:
+        if self._changes is not None:
+            self._changes.append([name, *arguments])
+        getattr(self, f"_{name}")(*arguments)
 
     def close(self) -> None:
         self._db.close()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Changes made inside land together or not at all."""
+        """Changes made inside land together or not at all (in the journal too, when there is one)."""
         self._db.execute("BEGIN IMMEDIATE")
+        self._changes = [] if self._journal is not None else None
         try:
             yield
+            if self._journal is not None and self._changes:
+                self._journal.append(self._position + 1, self._changes)
+                self._position += 1
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
+        finally:
+            self._changes = None
         self._db.execute("COMMIT")
 
     def is_empty(self) -> bool:
@@ -133,6 +173,11 @@ class Catalog:
         reject_hashes: Sequence[str],
         unread_paths: Sequence[str],
     ) -> None:
+        self._journaled("record_batch", batch, files, [list(pair) for pair in documents], list(reject_hashes), list(unread_paths))
+
+    def _record_batch(
+        self, batch: str, files: dict[str, str], documents: Sequence[Sequence[str]], reject_hashes: Sequence[str], unread_paths: Sequence[str]
+    ) -> None:
         db = self._db
         db.executemany("INSERT OR REPLACE INTO batch_files VALUES (?, ?, ?)", [(batch, dataset, path) for dataset, path in files.items()])
         db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, 'document', ?)", [(sha256, batch) for sha256, _ in documents])
@@ -142,26 +187,48 @@ class Catalog:
 
     def record_superseded(self, batch: str, hashes: Sequence[str]) -> None:
         """Stored document versions that are no longer current."""
+        self._journaled("record_superseded", batch, list(hashes))
+
+    def _record_superseded(self, batch: str, hashes: Sequence[str]) -> None:
         self._db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, 'document', ?)", [(sha256, batch) for sha256 in hashes])
 
     def forget_inputs(self, hashes: Sequence[str]) -> None:
+        self._journaled("forget_inputs", list(hashes))
+
+    def _forget_inputs(self, hashes: Sequence[str]) -> None:
         self._db.executemany("DELETE FROM inputs WHERE sha256 = ?", [(sha256,) for sha256 in hashes])
 
-    def merge_files(self, merged: str, replaced: Sequence[str]) -> None:
-        """Rows of ``replaced`` now live in ``merged``; the replaced files become husks."""
+    def merge_files(self, merged: str | None, replaced: Sequence[str]) -> None:
+        """Rows of ``replaced`` now live in ``merged`` (None: they were all dropped); the replaced files are emptied."""
+        self._journaled("merge_files", merged, list(replaced), time.time())
+
+    def _merge_files(self, merged: str | None, replaced: Sequence[str], since: float) -> None:
         db = self._db
         for path in replaced:
-            db.execute("UPDATE OR IGNORE batch_files SET path = ? WHERE path = ?", (merged, path))
+            if merged is not None:
+                db.execute("UPDATE OR IGNORE batch_files SET path = ? WHERE path = ?", (merged, path))
             db.execute("DELETE FROM batch_files WHERE path = ?", (path,))
-        db.executemany("INSERT OR REPLACE INTO husks VALUES (?, ?)", [(path, time.time()) for path in replaced])
+        db.executemany("INSERT OR REPLACE INTO husks VALUES (?, ?)", [(path, since) for path in replaced])
 
     def add_pending(self, commit_id: str, actions: list[dict[str, Any]]) -> None:
+        self._journaled("add_pending", commit_id, actions)
+
+    def _add_pending(self, commit_id: str, actions: list[dict[str, Any]]) -> None:
         self._db.execute("INSERT OR REPLACE INTO pending VALUES (?, ?)", (commit_id, json.dumps(actions)))
 
     def done(self, commit_id: str) -> None:
+        with self.transaction():
+            self._journaled("done", commit_id)
+
+    def _done(self, commit_id: str) -> None:
         self._db.execute("DELETE FROM pending WHERE commit_id = ?", (commit_id,))
 
     def forget_husks(self, paths: Sequence[str]) -> None:
+        if paths:
+            with self.transaction():
+                self._journaled("forget_husks", list(paths))
+
+    def _forget_husks(self, paths: Sequence[str]) -> None:
         self._db.executemany("DELETE FROM husks WHERE path = ?", [(path,) for path in paths])
 
 
@@ -176,8 +243,11 @@ class RootLock:
     _depth: dict[str, int] = {}
     _descriptors: dict[str, int] = {}
 
-    def __init__(self, lock_path: str | None, timeout_seconds: float = DEFAULT_LOCK_TIMEOUT_SECONDS, root: str = "") -> None:
-        self._path = lock_path  # None: no shared filesystem lock is possible (object stores)
+    def __init__(
+        self, lock_path: str | None, timeout_seconds: float = DEFAULT_LOCK_TIMEOUT_SECONDS, root: str = "", remote: S3Root | None = None
+    ) -> None:
+        self._path = lock_path  # None: not a local folder
+        self._remote = remote  # an S3 root's lock object; neither: one writer process (fsspec memory, ...)
         self._timeout = timeout_seconds
         self._root = root
         self._key = lock_path or f"memory:{root}"
@@ -188,12 +258,14 @@ class RootLock:
         if not thread_lock.acquire(timeout=self._timeout):
             raise StoreBusy(self._message())
         depth = self._depth.get(self._key, 0)
-        if depth == 0 and self._path is not None:
-            try:
+        try:
+            if depth == 0 and self._path is not None:
                 self._descriptors[self._key] = self._flock(deadline)
-            except BaseException:
-                thread_lock.release()
-                raise
+            elif depth == 0 and self._remote is not None and not self._remote.acquire(deadline):
+                raise StoreBusy(self._message())
+        except BaseException:
+            thread_lock.release()
+            raise
         self._depth[self._key] = depth + 1
         return self
 
@@ -215,6 +287,8 @@ class RootLock:
             fd = self._descriptors.pop(self._key)
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
+        elif self._depth[self._key] == 0 and self._remote is not None:
+            self._remote.release()
         self._thread_locks[self._key].release()
 
     def _message(self) -> str:

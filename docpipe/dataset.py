@@ -11,14 +11,16 @@ Every change to the datasets happens under the root's lock, as a commit:
 1. the new files are written whole into ``_staging/<commit>/``;
 2. one catalog transaction records the commit's effect (inputs, current versions, files) and
    the list of file actions still to do (a pending commit);
-3. the actions run: rows superseded or replaced are rewritten out of their files first, and
-   only then do new files move into the datasets, each by one rename (one atomic PUT on an
-   object store); a reader thus never sees a row twice, at worst misses one for an instant;
+3. the actions run: rows superseded or replaced are taken out first (an `is_current` bit
+   cleared in place, or the file's other rows written to a new file and the old one emptied in
+   place, see `docpipe.inplace`), and only then do new files move into the datasets, each by
+   one rename (one atomic PUT on an object store); a reader thus never sees a row twice, at
+   worst misses one for an instant, and no file changes under a reader mid-read;
 4. the pending record is deleted.
 A process killed anywhere leaves either nothing the catalog knows of (its staging is deleted
 by the next writer) or a pending commit that the next writer rolls forward: the actions are
-idempotent. Files that a compaction empties stay as valid zero-row files for a grace period,
-because a reader may have listed them a moment before; later writers delete them.
+idempotent. Emptied files stay as valid zero-row files for a grace period, because a reader
+may have listed them a moment before; later writers delete them.
 
 A commit only looks up the keys of its own batch and rewrites only the files holding rows of
 the documents it supersedes or replaces, so its cost does not grow with the store.
@@ -42,7 +44,8 @@ import pyarrow.parquet as pq
 
 from docpipe.catalog import CATALOG_NAME, DEFAULT_LOCK_TIMEOUT_SECONDS, LOCK_NAME, Catalog, KnownInputs, RootLock
 from docpipe.document import Document, Reject
-from docpipe.flags import FLAG_COLUMN, clear_flags, flag_write_options
+from docpipe.inplace import FLAG_COLUMN, clear_flags, empty_in_place, flag_write_options, has_flag_layout
+from docpipe.objectstore import S3Root
 from docpipe.records import abstract_records, block_records, document_record, reject_record
 from docpipe.schemas import SCHEMAS
 
@@ -60,6 +63,29 @@ def _json_default(value: Any) -> str:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return str(value)
+
+
+def _stale_rows(table: pa.Table, versions: dict[str, str]) -> pa.ChunkedArray:
+    """Current rows of these source paths that are not their new version."""
+    return pc.and_(
+        pc.and_(pc.is_in(table["source_path"], value_set=pa.array(list(versions))), table[FLAG_COLUMN]),
+        pc.invert(pc.is_in(table["sha256"], value_set=pa.array(list(versions.values())))),
+    )
+
+
+def _stale(versions: dict[str, str]) -> Callable[[pa.Table], pa.Table]:
+    def change(table: pa.Table) -> pa.Table:
+        index = table.schema.get_field_index(FLAG_COLUMN)
+        return table.set_column(index, table.schema.field(index), pc.and_(table[FLAG_COLUMN], pc.invert(_stale_rows(table, versions))))
+
+    return change
+
+
+def _without(key: str, hashes: list[str]) -> Callable[[pa.Table], pa.Table]:
+    def change(table: pa.Table) -> pa.Table:
+        return table.filter(pc.invert(pc.fill_null(pc.is_in(table[key], value_set=pa.array(hashes, type=pa.string())), False)))
+
+    return change
 
 
 def _already_stored(reject_row: dict[str, Any], stored: set[str], unread_paths: set[str]) -> bool:
@@ -81,8 +107,10 @@ class DatasetStore:
             self.fs, self.root = open_root(out)
         else:
             self.fs, self.root = filesystem, out.rstrip("/")
-        # SQLite and flock need a local folder; other roots get a catalog in memory, one writer at a time.
+        # SQLite and flock need a local folder. Other roots keep the catalog in memory: on S3 it is shared
+        # through a journal under a lock object; elsewhere (fsspec memory, ...) one writer process at a time.
         self._local = isinstance(self.fs, pafs.LocalFileSystem)
+        self._s3 = S3Root(out) if filesystem is None and isinstance(self.fs, pafs.S3FileSystem) else None
         self._lock_timeout = lock_timeout
         self._catalog: Catalog | None = None
 
@@ -119,23 +147,26 @@ class DatasetStore:
 
     @property
     def catalog(self) -> Catalog:
-        if self._catalog is None:
-            if self._local:
-                self.fs.create_dir(self.root, recursive=True)
-                self._catalog = Catalog(f"{self.root}/{CATALOG_NAME}")
-            else:
-                key = f"{type(self.fs).__name__}:{self.root}"
-                self._catalog = _MEMORY_CATALOGS.get(key) or _MEMORY_CATALOGS.setdefault(key, Catalog(":memory:"))
+        if self._catalog is not None:
+            return self._catalog
+        if self._local:
+            self.fs.create_dir(self.root, recursive=True)
+            self._catalog = Catalog(f"{self.root}/{CATALOG_NAME}")
+        else:
+            key = f"{type(self.fs).__name__}:{self.root}"
+            if key not in _MEMORY_CATALOGS:
+                _MEMORY_CATALOGS[key] = Catalog(":memory:", journal=self._s3)
+            self._catalog = _MEMORY_CATALOGS[key]
+        with self.lock():
+            self._catalog.sync()
             if self._catalog.is_empty() and any(self.files(dataset) for dataset in BATCH_DATASETS):
-                with self.lock():
-                    if self._catalog.is_empty():
-                        self._index_existing_files()
+                self._index_existing_files()
         return self._catalog
 
     def lock(self) -> RootLock:
         if self._local:
             self.fs.create_dir(self.root, recursive=True)
-        return RootLock(f"{self.root}/{LOCK_NAME}" if self._local else None, self._lock_timeout, self.root)
+        return RootLock(f"{self.root}/{LOCK_NAME}" if self._local else None, self._lock_timeout, self.root, remote=self._s3)
 
     def _index_existing_files(self) -> None:
         """Fill an empty catalog from the datasets (a store written before the catalog, or an object store).
@@ -204,7 +235,7 @@ class DatasetStore:
                 documents = [(doc, row) for doc, row in documents if row["sha256"] not in stored]
                 reject_rows = [row for row in reject_rows if not _already_stored(row, stored, known.unread_paths)]
             doc_rows = [row for _, row in documents]
-            actions = self._drop_actions(replaced) + self._supersede_actions(doc_rows, known.current_paths)
+            actions, replacements = self._change_actions(batch_id, replaced, doc_rows, known.current_paths)
 
             tables = self._batch_tables(documents, reject_rows, run_id)
             partition = f"ingest_date={now:%Y-%m-%d}"
@@ -216,6 +247,8 @@ class DatasetStore:
                     files[dataset] = final
             with self.catalog.transaction():
                 self.catalog.forget_inputs(replaced)
+                for old, new in replacements:
+                    self.catalog.merge_files(new, [old])
                 self.catalog.record_batch(
                     batch_id, files, [(row["sha256"], row["source_path"]) for row in doc_rows],
                     [row["sha256"] for row in reject_rows if row["sha256"]], [row["source_path"] for row in reject_rows if not row["sha256"]],
@@ -237,20 +270,48 @@ class DatasetStore:
             "rejects": self._table("rejects", reject_rows),
         }
 
-    def _drop_actions(self, hashes: list[str]) -> list[dict[str, Any]]:
-        """Remove every row stored for these inputs, so reprocessed rows replace them."""
-        if not hashes:
-            return []
-        files = self.catalog.files_of(hashes, BATCH_DATASETS)
-        return [{"op": "drop", "dataset": dataset, "path": path, "hashes": hashes} for dataset in BATCH_DATASETS for path in files[dataset]]
+    def _change_actions(
+        self, commit_id: str, replaced: list[str], doc_rows: list[dict[str, Any]], current: dict[str, str]
+    ) -> tuple[list[dict[str, Any]], list[tuple[str, str | None]]]:
+        """What stored files must change before a batch lands: its replaced inputs' rows dropped, and the
+        current rows of the paths it brings new versions of marked stale. Returns the actions and the
+        (file, file that takes its rows) replacements for the catalog.
 
-    def _supersede_actions(self, doc_rows: list[dict[str, Any]], current: dict[str, str]) -> list[dict[str, Any]]:
-        """Mark the current rows of changed paths as no longer current, in the files that hold them."""
+        A stale mark is a bit cleared in place where the file allows it; any other change writes the
+        file's remaining rows to a new file and empties the old one in place (first, so that a reader
+        may miss those rows for an instant, never see them twice).
+        """
+        changes: dict[str, list[Callable[[pa.Table], pa.Table]]] = {}
+        if replaced:
+            for dataset, paths in self.catalog.files_of(replaced, BATCH_DATASETS).items():
+                for path in paths:
+                    changes.setdefault(path, []).append(_without(_KEY_COLUMN[dataset], replaced))
         new_versions = {row["source_path"]: row["sha256"] for row in doc_rows if current.get(row["source_path"], row["sha256"]) != row["sha256"]}
-        if not new_versions:
-            return []
-        files = self.catalog.files_of([current[path] for path in new_versions], ["documents"])["documents"]
-        return [{"op": "stale", "path": path, "versions": new_versions} for path in files]
+        actions: list[dict[str, Any]] = []
+        if new_versions:
+            for path in self.catalog.files_of([current[path] for path in new_versions], ["documents"])["documents"]:
+                if path not in changes and self._local and has_flag_layout(path):
+                    actions.append({"op": "stale", "path": path, "versions": new_versions})
+                else:
+                    changes.setdefault(path, []).append(_stale(new_versions))
+        replacements: list[tuple[str, str | None]] = []
+        for number, (path, steps) in enumerate(sorted(changes.items())):
+            if not self._exists(path):
+                continue
+            dataset = posixpath.relpath(path, self.root).split("/", 1)[0]
+            table = pq.read_table(path, filesystem=self.fs, schema=SCHEMAS[dataset])
+            changed = table
+            for step in steps:
+                changed = step(changed)
+            if changed.equals(table):
+                continue
+            actions.append({"op": "husk", "path": path})
+            new = None
+            if changed.num_rows:
+                new = f"{posixpath.dirname(path)}/part-{commit_id}-{number:03d}.parquet"
+                actions.append({"op": "move", "from": self._stage(commit_id, f"rewrite-{number:03d}.parquet", changed), "to": new})
+            replacements.append((path, new))
+        return actions, replacements
 
     def write_run(self, row: dict[str, Any]) -> None:
         row = {**row, "parameters": json.dumps(row.get("parameters") or {}, sort_keys=True, default=_json_default)}
@@ -298,55 +359,39 @@ class DatasetStore:
                 self.fs.create_dir(posixpath.dirname(action["to"]), recursive=True)
                 self.fs.move(action["from"], action["to"])
         elif op == "husk":
-            self._replace(commit_id, action["path"], lambda table: table.slice(0, 0) if table.num_rows else None)
-        elif op == "drop":
-            key, hashes = _KEY_COLUMN[action["dataset"]], pa.array(action["hashes"], type=pa.string())
-
-            def without(table: pa.Table) -> pa.Table | None:
-                matches = pc.fill_null(pc.is_in(table[key], value_set=hashes), False)
-                return table.filter(pc.invert(matches)) if pc.any(matches).as_py() else None
-
-            self._replace(commit_id, action["path"], without)
+            self._empty(commit_id, action["path"])
         elif op == "stale":
-            self._mark_stale(commit_id, action["path"], action["versions"])
+            self._mark_stale(action["path"], action["versions"])
         else:
             raise ValueError(f"unknown store action {op!r}")
 
-    def _mark_stale(self, commit_id: str, path: str, versions: dict[str, str]) -> None:
-        """Clear `is_current` on the rows of these paths that are not their new version."""
+    def _mark_stale(self, path: str, versions: dict[str, str]) -> None:
+        """Clear `is_current`, in place, on the rows of these paths that are not their new version."""
         if not self._exists(path):
             return
         table = pq.read_table(path, filesystem=self.fs, columns=["source_path", "sha256", FLAG_COLUMN])
-        stale = pc.and_(
-            pc.and_(pc.is_in(table["source_path"], value_set=pa.array(list(versions))), table[FLAG_COLUMN]),
-            pc.invert(pc.is_in(table["sha256"], value_set=pa.array(list(versions.values())))),
-        )
-        rows = pc.indices_nonzero(stale).to_pylist()
-        if not rows or (self._local and clear_flags(path, rows)):
-            return
+        rows = pc.indices_nonzero(_stale_rows(table, versions)).to_pylist()
+        if rows and not clear_flags(path, rows):
+            raise RuntimeError(f"{path} lost the layout that lets is_current change in place")
 
-        def rewritten(full: pa.Table) -> pa.Table:
-            index = full.schema.get_field_index(FLAG_COLUMN)
-            return full.set_column(index, full.schema.field(index), pc.and_(full[FLAG_COLUMN], pc.invert(stale)))
-
-        self._replace(commit_id, path, rewritten)  # an object store, or a file written before the in-place layout
-
-    def _replace(self, commit_id: str, path: str, change: Callable[[pa.Table], pa.Table | None]) -> None:
-        """Rewrite one file through ``change`` (None: leave it), swapping it in by one rename."""
-        if not self._exists(path):
+    def _empty(self, commit_id: str, path: str) -> None:
+        """Leave ``path`` with no rows: in place on a local disk, else by writing an empty file over it."""
+        if not self._exists(path) or (self._local and empty_in_place(path)):
             return
         dataset = posixpath.relpath(path, self.root).split("/", 1)[0]
-        changed = change(pq.read_table(path, filesystem=self.fs, schema=SCHEMAS[dataset]))
-        if changed is not None:
-            staged = self._stage(commit_id, f"replace-{uuid.uuid4().hex}.parquet", changed)
-            self.fs.move(staged, path)
+        if pq.read_metadata(path, filesystem=self.fs).num_rows:
+            self.fs.move(self._stage(commit_id, f"empty-{uuid.uuid4().hex}.parquet", SCHEMAS[dataset].empty_table()), path)
 
     def _delete_dir(self, path: str) -> None:
         if self.fs.get_file_info(path).type == pafs.FileType.Directory:
             self.fs.delete_dir(path)
 
     def _roll_forward(self) -> list[str]:
-        """Under the lock: finish commits a dead writer left pending, drop what it staged. Returns what was deleted."""
+        """Under the lock: catch up with other writers, finish commits a dead writer left pending, drop what it staged.
+
+        Returns what was deleted.
+        """
+        self.catalog.sync()
         for commit_id, actions in self.catalog.pending():
             self._finish(commit_id, actions)
         removed = []
@@ -412,9 +457,10 @@ class DatasetStore:
     def _merge(self, dataset: str, paths: list[str]) -> None:
         commit_id = f"compact-{uuid.uuid4().hex}"
         merged = pa.concat_tables(pq.read_table(p, filesystem=self.fs, schema=SCHEMAS[dataset]) for p in paths)
-        staged = self._stage(commit_id, "merged.parquet", merged)
-        actions = [{"op": "husk", "path": path} for path in paths[1:]] + [{"op": "move", "from": staged, "to": paths[0]}]
+        target = f"{posixpath.dirname(paths[0])}/part-{commit_id}.parquet"
+        actions = [{"op": "husk", "path": path} for path in paths]
+        actions.append({"op": "move", "from": self._stage(commit_id, "merged.parquet", merged), "to": target})
         with self.catalog.transaction():
-            self.catalog.merge_files(paths[0], paths[1:])
+            self.catalog.merge_files(target, paths)
             self.catalog.add_pending(commit_id, actions)
         self._finish(commit_id, actions)

@@ -1,4 +1,10 @@
-"""A boolean Parquet column whose values can be cleared in place, byte for byte, while readers read.
+"""Changes made to a Parquet file in place, keeping its size and the bytes readers may be reading.
+
+Polars opens a file twice (its footer, then its pages) and fails when the file was swapped
+in between; DuckDB and pyarrow hold one handle. So docpipe never swaps a file readers may be
+reading; it changes it in place, in ways a reader mid-read cannot notice.
+
+**Flags.** A boolean column whose values can be cleared byte for byte.
 
 `is_current` must turn false on a document's old version when a new one lands. Rewriting the
 file that holds it would read and write every other document's text in that file, and would
@@ -12,14 +18,21 @@ reader sees the row either before or after the change.
 
 `clear_flags` checks that layout from the file itself and says False when a file does not have
 it (files from older versions): the caller rewrites those.
+
+**Emptying.** A file whose rows moved elsewhere (a compaction, a rewrite) is emptied by writing
+a footer with no row groups over the end of its old footer: the file keeps its size, the pages
+an old footer points to stay intact, so a reader that read the old footer reads the old rows,
+and one that reads the footer afterwards sees none. The whole new tail goes down in one write.
 """
 
 from __future__ import annotations
 
+import io
 import math
 import os
 from collections.abc import Iterable
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 FLAG_COLUMN = "is_current"
@@ -125,6 +138,14 @@ def _values_offsets(path: str, handle: int) -> list[tuple[int, int]] | None:
     return offsets
 
 
+def has_flag_layout(path: str) -> bool:
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        return _values_offsets(path, handle) is not None
+    finally:
+        os.close(handle)
+
+
 def clear_flags(path: str, rows: Iterable[int]) -> bool:
     """Set FLAG_COLUMN to false at these row numbers of a local file, in place. False: the file lacks the layout."""
     rows = sorted(set(rows))
@@ -144,6 +165,34 @@ def clear_flags(path: str, rows: Iterable[int]) -> bool:
         for offset, mask in sorted(changes.items()):
             current = os.pread(handle, 1, offset)[0]
             os.pwrite(handle, bytes([current & ~mask & 0xFF]), offset)
+        os.fsync(handle)
+        return True
+    finally:
+        os.close(handle)
+
+
+def _empty_tail(schema: pa.Schema) -> bytes:
+    """The footer, its length and the closing magic of a Parquet file with this schema and no rows."""
+    sink = io.BytesIO()
+    pq.write_table(schema.empty_table(), sink)
+    data = sink.getvalue()
+    footer_length = int.from_bytes(data[-8:-4], "little")
+    return data[-(footer_length + 8) :]
+
+
+def empty_in_place(path: str) -> bool:
+    """Make a local Parquet file hold no rows, in place. False: its footer is too short to be overwritten."""
+    metadata = pq.read_metadata(path)
+    if metadata.num_rows == 0:
+        return True
+    tail = _empty_tail(metadata.schema.to_arrow_schema())
+    handle = os.open(path, os.O_RDWR)
+    try:
+        size = os.fstat(handle).st_size
+        old_footer_length = int.from_bytes(os.pread(handle, 4, size - 8), "little")
+        if len(tail) > old_footer_length + 8:
+            return False
+        os.pwrite(handle, tail, size - len(tail))
         os.fsync(handle)
         return True
     finally:
