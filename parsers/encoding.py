@@ -56,7 +56,7 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     for codec in candidates:
         try:
             return data.decode(codec), codec
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):  # UnicodeError: the idna codec raises no UnicodeDecodeError
             continue
     codec = _guess(data[:_GUESS_SAMPLE_BYTES])
     return data.decode(codec, errors="replace"), codec

@@ -31,7 +31,7 @@ from pdfminer.utils import Matrix
 from docpipe.document import Block, BlockKind, Document, RejectedInput, Source
 from docpipe.reasons import RejectReason
 from docpipe.textnorm import normalise_text
-from parsers import pdf_metadata
+from parsers import pdf_metadata, pdfminer_patches  # noqa: F401  (pdfminer's damaged-stream fallback, made linear)
 from parsers.pdf_layout import LAYOUT_PARAMS, Line, PageBlock, page_blocks
 
 # pdfminer logs every oddity of a damaged file it reads past as a warning, some once per
@@ -47,6 +47,8 @@ MAX_PAGE_GLYPHS = 100_000
 # A page of dense vector drawing stays in the tens of megabytes once inflated.
 MAX_CONTENT_BYTES = 256 * 2**20
 _DEFLATE_MAX_RATIO = 1032
+# The bomb check inflates this much deflated input at a time (at most 16 MiB out of each piece).
+_INFLATE_PIECE = 16 * 1024
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _SYMBOL_BULLET = re.compile(r"^[•●▪■◦○∙·‣⁃]\s*")
@@ -72,8 +74,9 @@ _HYPHENATED_HEAD = re.compile(r"([^\W\d_]+)[-\u2010]$")
 _LEADING_WORD = re.compile(r"([^\W\d_]+)")
 # Prefixes written with a hyphen even at a line end ("non-governmental", "self-help").
 _HYPHEN_PREFIXES = frozenset({"non", "self", "ex", "well", "cross", "quasi"})
-# pdfminer reports broken structure with plain Python errors as well as its own.
-_PDF_ERRORS = (PSException, ValueError, KeyError, TypeError, AttributeError, AssertionError, IndexError)
+# pdfminer reports broken structure with plain Python errors as well as its own (OverflowError:
+# an object offset too large to seek to).
+_PDF_ERRORS = (PSException, ValueError, KeyError, TypeError, AttributeError, AssertionError, IndexError, OverflowError)
 
 
 class _BoundedAggregator(PDFPageAggregator):
@@ -157,6 +160,8 @@ def _refuse_inflation_bomb(page: PDFPage, number: int, limit: int) -> None:
     gigabytes would take that much memory before anything could be said about them. Deflate
     packs at most ~1032:1, so only streams larger than ``limit / 1032`` need a look, and that
     look stops at the limit. Images are never inflated here (the aggregator skips them).
+    A stream damaged after the limit counts too: pdfminer inflates a damaged stream a byte
+    at a time up to the damage, which for a bomb runs for hours.
     """
     for stream in _drawn_streams(page):
         if stream.rawdata is None or len(stream.rawdata) * _DEFLATE_MAX_RATIO <= limit:
@@ -164,12 +169,22 @@ def _refuse_inflation_bomb(page: PDFPage, number: int, limit: int) -> None:
         filters = stream.get_filters()
         if not filters or filters[0][0] not in LITERALS_FLATE_DECODE:
             continue
-        try:
-            inflated = zlib.decompressobj().decompress(stream.rawdata, limit + 1)
-        except zlib.error:
-            continue  # pdfminer reports a broken stream its own way
-        if len(inflated) > limit:
+        if _inflated_size(stream.rawdata, limit) > limit:
             raise RejectedInput(RejectReason.DECOMPRESSION_BOMB, f"page {number}'s content inflates past {limit // 2**20} MiB (the configured cap)")
+
+
+def _inflated_size(deflated: bytes, limit: int) -> int:
+    """How far ``deflated`` inflates before its end, its first damaged byte, or ``limit``."""
+    inflater = zlib.decompressobj()
+    size = 0
+    for start in range(0, len(deflated), _INFLATE_PIECE):
+        try:
+            size += len(inflater.decompress(deflated[start : start + _INFLATE_PIECE]))
+        except zlib.error:
+            break
+        if size > limit or inflater.eof:
+            break
+    return size
 
 
 def _drawn_streams(page: PDFPage) -> Iterator[PDFStream]:
