@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -89,6 +90,30 @@ def table(counts: Counter[tuple[str, str]]) -> str:
     return "\n".join(lines)
 
 
+def _run(args: argparse.Namespace, pending: Iterator[Mutant], work: Path, counts: Counter[tuple[str, str]],
+         failures: list[tuple[str, Path, str]], results: Path, started: float) -> None:
+    """Write the mutants to ``work`` a batch at a time, run them, classify each outcome."""
+    done = 0
+    while done < args.inputs:
+        batch = [mutant for _, mutant in zip(range(args.batch), pending)]
+        paths = []
+        for mutant in batch:
+            path = work / mutant.file_name
+            path.write_bytes(mutant.data)
+            paths.append(str(path))
+        # Plain fork: this process has no threads, and its workers are then its children,
+        # whose peak memory getrusage(RUSAGE_CHILDREN) reports.
+        for mutant, path, outcome in zip(batch, paths, iter_isolated(paths, Settings(), args.workers, Limits(), "fork")):
+            kind = "hostile" if mutant.seed.name.startswith("hostile/") else mutant.seed.kind
+            outcome_class, detail = classify(mutant, outcome)
+            counts[(outcome_class, kind)] += 1
+            if outcome_class in _FAILURES:
+                failures.append((outcome_class, save(results, mutant, args.seed, outcome_class, detail), detail))
+            Path(path).unlink()
+        done += len(batch)
+        print(f"{done} / {args.inputs} inputs, {len(failures)} failures, {time.monotonic() - started:.0f} s", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     arguments.add_argument("--inputs", type=int, default=20000, help="mutants to run (default: %(default)s)")
@@ -118,25 +143,11 @@ def main(argv: list[str] | None = None) -> int:
         pending = mutants(seeds, args.inputs, args.seed)
         work = Path(scratch) / "mutants"
         work.mkdir()
-        done = 0
-        while done < args.inputs:
-            batch = [mutant for _, mutant in zip(range(args.batch), pending)]
-            paths = []
-            for mutant in batch:
-                path = work / mutant.file_name
-                path.write_bytes(mutant.data)
-                paths.append(str(path))
-            # Plain fork: this process has no threads, and its workers are then its children,
-            # whose peak memory getrusage(RUSAGE_CHILDREN) reports.
-            for mutant, path, outcome in zip(batch, paths, iter_isolated(paths, Settings(), args.workers, Limits(), "fork")):
-                kind = "hostile" if mutant.seed.name.startswith("hostile/") else mutant.seed.kind
-                outcome_class, detail = classify(mutant, outcome)
-                counts[(outcome_class, kind)] += 1
-                if outcome_class in _FAILURES:
-                    failures.append((outcome_class, save(results, mutant, args.seed, outcome_class, detail), detail))
-                Path(path).unlink()
-            done += len(batch)
-            print(f"{done} / {args.inputs} inputs, {len(failures)} failures, {time.monotonic() - started:.0f} s", flush=True)
+        try:
+            _run(args, pending, work, counts, failures, results, started)
+        except KeyboardInterrupt:  # SIGINT: report what was done so far
+            print("interrupted", flush=True)
+        done = sum(counts.values())
 
     seconds = time.monotonic() - started
     workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
