@@ -10,8 +10,8 @@ processed by ``iter_isolated`` (worker processes, `Limits()`: 120 s and 4 GiB ea
 document is also turned into its documents row and JSON, as `extract` and `ingest` would.
 
 A failure is an ``internal_error`` reject, a worker crash, a timeout, a document whose row
-cannot be built, or a reject reason that input's class cannot honestly have (tests/fuzzing.py
-``allowed_reasons``). Each is saved under bench/results/fuzz-<seed>/ (git-ignored) as the
+cannot be built or that landed with an enrichment warning, or a reject reason that input's
+class cannot honestly have (tests/fuzzing.py ``allowed_reasons``). Each is saved under bench/results/fuzz-<seed>/ (git-ignored) as the
 mutant's bytes and a .json naming its seed file, its mutation seed and its mutations:
 ``.venv/bin/docpipe extract <file>`` replays it. Exit status: 1 if any failure, else 0.
 """
@@ -44,7 +44,8 @@ from docpipe.reasons import RejectReason  # noqa: E402
 from docpipe.records import block_records, document_record  # noqa: E402
 
 # Outcomes that are docpipe's failures, not the input's.
-_FAILURES = ("internal_error", "worker_crashed", "timeout", "record_error", "unexpected_reason")
+# An enrichment warning is a bug too: the document landed, but a reader of its metadata raised.
+_FAILURES = ("internal_error", "worker_crashed", "timeout", "record_error", "unexpected_reason", "enrichment_warning")
 
 
 def classify(mutant: Mutant, outcome: Document | Reject) -> tuple[str, str]:
@@ -56,7 +57,7 @@ def classify(mutant: Mutant, outcome: Document | Reject) -> tuple[str, str]:
             json.dumps(record, ensure_ascii=False, default=str)
         except Exception as error:  # noqa: BLE001 - what `extract` or a batch write would raise
             return "record_error", f"{type(error).__name__}: {error}"
-        return ("document+warnings" if outcome.warnings else "document"), "; ".join(map(str, outcome.warnings))
+        return ("enrichment_warning" if outcome.warnings else "document"), "; ".join(map(str, outcome.warnings))
     reason = outcome.error_type
     if reason in (RejectReason.INTERNAL_ERROR, RejectReason.WORKER_CRASHED, RejectReason.TIMEOUT):
         return str(reason), outcome.message
