@@ -75,8 +75,9 @@ _LEADING_WORD = re.compile(r"([^\W\d_]+)")
 # Prefixes written with a hyphen even at a line end ("non-governmental", "self-help").
 _HYPHEN_PREFIXES = frozenset({"non", "self", "ex", "well", "cross", "quasi"})
 # pdfminer reports broken structure with plain Python errors as well as its own (OverflowError:
-# an object offset too large to seek to).
-_PDF_ERRORS = (PSException, ValueError, KeyError, TypeError, AttributeError, AssertionError, IndexError, OverflowError)
+# an object offset too large to seek to; RuntimeError: StopIteration inside its RunLengthDecode
+# generator on a truncated stream).
+_PDF_ERRORS = (PSException, ValueError, KeyError, TypeError, AttributeError, AssertionError, IndexError, OverflowError, RuntimeError)
 
 
 class _BoundedAggregator(PDFPageAggregator):

@@ -41,6 +41,15 @@ def test_an_object_offset_too_large_to_seek_to_is_a_corrupt_pdf(entry):
     assert isinstance(outcome, Reject) and outcome.error_type is RejectReason.CORRUPT_PDF, outcome
 
 
+def test_a_content_stream_that_is_not_the_run_length_data_it_claims_is_an_unreadable_page():
+    # Found probing the filters the fuzz swaps in: pdfminer's RunLengthDecode raised RuntimeError
+    # (StopIteration inside a generator) on data that ends mid-run.
+    data = small_pdf().replace(b"<< /Length", b"<< /Filter /RunLengthDecode /Length", 1)
+    outcome = _process(data, "paper.pdf")
+    assert isinstance(outcome, Reject) and outcome.error_type is RejectReason.CORRUPT_PDF, outcome
+    assert outcome.message == "none of the 1 pages could be read"
+
+
 def test_a_declared_charset_that_refuses_the_bytes_falls_back():
     # Found writing the decoding property test (a page declaring charset=idna): the idna codec
     # raises UnicodeError, not UnicodeDecodeError, on a punycode label it cannot read.
