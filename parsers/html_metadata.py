@@ -65,7 +65,7 @@ def extract_json_ld(html: str) -> list[dict[str, Any]]:
     for match in _JSON_LD.finditer(html):
         try:
             data = json.loads(match.group(1).strip().rstrip(";"))
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than the decoder follows
             continue
         stack = data if isinstance(data, list) else [data]
         while stack:
@@ -81,15 +81,21 @@ def extract_json_ld(html: str) -> list[dict[str, Any]]:
 
 
 def _names(value: Any) -> list[str]:
-    """Author or publisher names from a JSON-LD value (string, object, or list of them)."""
-    if isinstance(value, str):
-        return [value] if value.strip() and not value.startswith("http") else []
-    if isinstance(value, dict):
-        name = value.get("name")
-        return _names(name) if name else []
-    if isinstance(value, list):
-        return [n for item in value for n in _names(item)]
-    return []
+    """Author or publisher names from a JSON-LD value (string, object, or list of them), in
+    order. Walked with a stack, not recursion: lists nest as deep as a page cares to."""
+    names: list[str] = []
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if item.strip() and not item.startswith("http"):
+                names.append(item)
+        elif isinstance(item, dict):
+            if item.get("name"):
+                pending.append(item["name"])
+        elif isinstance(item, list):
+            pending.extend(reversed(item))
+    return names
 
 
 def _article_object(objects: list[dict[str, Any]]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from docpipe.isolation import Limits, run_isolated
 from docpipe.pipeline import Settings, process_bytes, sha256_of
 from docpipe.reasons import RejectReason
 from fuzzing import small_pdf
+from parsers import html_metadata
 from parsers.encoding import decode
 from parsers.pdfminer_patches import decompress_corrupted
 
@@ -48,6 +49,23 @@ def test_a_content_stream_that_is_not_the_run_length_data_it_claims_is_an_unread
     outcome = _process(data, "paper.pdf")
     assert isinstance(outcome, Reject) and outcome.error_type is RejectReason.CORRUPT_PDF, outcome
     assert outcome.message == "none of the 1 pages could be read"
+
+
+@pytest.mark.parametrize("json_ld", [
+    "[" * 5000 + "]" * 5000,  # deeper than the JSON decoder follows
+    '{"@type": "NewsArticle", "publisher": ' + "[" * 900 + '"The Gazette"' + "]" * 900 + "}",  # deeper than the name reader recursed
+])
+def test_json_ld_nested_past_the_recursion_limit_is_no_enrichment_warning(json_ld):
+    # Found probing JSON-LD shapes after the fuzz: the page landed, but with a RecursionError warning.
+    page = f'<html><head><script type="application/ld+json">{json_ld}</script></head><body><article><p>{"Words of the article, with commas. " * 10}</p></article></body></html>'
+    doc = _process(page.encode(), "page.html")
+    assert isinstance(doc, Document) and doc.warnings == [], doc
+    assert doc.metadata.publisher == ("The Gazette" if "Gazette" in json_ld else None)
+
+
+def test_names_keep_their_order_however_they_nest():
+    value = ["Ana", {"name": ["Bea", {"name": "Cy"}]}, [["Di"], "http://example.org/me"], {"name": ""}, 7]
+    assert html_metadata._names(value) == ["Ana", "Bea", "Cy", "Di"]
 
 
 def test_a_declared_charset_that_refuses_the_bytes_falls_back():
