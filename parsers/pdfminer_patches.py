@@ -1,7 +1,8 @@
-"""Where pdfminer.six's own code, fed damaged input, runs for hours: replaced by equivalents.
+"""Where pdfminer.six's own code, fed damaged input, runs for hours or forever: replaced.
 
 Imported by ``parsers.pdf`` before any PDF is read. Each replacement returns exactly what the
-function it replaces returns, or raises what it raises, only sooner.
+function it replaces returns, or raises what it raises, only sooner; where pdfminer's would
+never end, it gives what pdfminer gives for a missing object.
 """
 
 from __future__ import annotations
@@ -30,4 +31,22 @@ def decompress_corrupted(data: bytes) -> bytes:
     return inflated
 
 
+_pdfminers_resolve = pdftypes.PDFObjRef.resolve
+
+
+def resolve(self: pdftypes.PDFObjRef, default: object = None) -> object:
+    """PDFObjRef.resolve, except that a chain of references back to one already followed
+    ("6 0 obj 6 0 R endobj", a trailer's /Info so made) resolves to ``default``, as a missing
+    object does: pdfminer's resolve1 follows such a chain forever."""
+    followed = {self.objid}
+    found = _pdfminers_resolve(self, default)
+    while isinstance(found, pdftypes.PDFObjRef):
+        if found.objid in followed:
+            return default
+        followed.add(found.objid)
+        found = _pdfminers_resolve(found, default)
+    return found
+
+
 pdftypes.decompress_corrupted = decompress_corrupted
+pdftypes.PDFObjRef.resolve = resolve

@@ -68,6 +68,24 @@ def test_names_keep_their_order_however_they_nest():
     assert html_metadata._names(value) == ["Ana", "Bea", "Cy", "Di"]
 
 
+def test_objects_that_are_references_to_themselves_end_at_once(tmp_path):
+    # Found probing odd Info dictionaries after the fuzz: pdfminer's resolve1 follows "6 0 obj 6 0 R"
+    # forever (a timeout after 120 s). Run under a time limit, so that a return of the bug fails here.
+    info = b"<< /Title (Annual report) /Author (Jane Doe; John Roe) /CreationDate (D:20210305120000Z) >>"
+    pdf = small_pdf()
+    loops = {
+        "info-itself.pdf": pdf.replace(info, b"6 0 R"),  # the trailer's /Info is object 6, which is "6 0 R"
+        "pages-itself.pdf": pdf.replace(b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", b"2 0 R"),
+    }
+    paths = []
+    for name, data in loops.items():
+        (tmp_path / name).write_bytes(data)
+        paths.append(str(tmp_path / name))
+    for name, outcome in zip(loops, run_isolated(paths, Settings(), 2, Limits(seconds_per_document=60, memory_bytes=2**30))):
+        assert isinstance(outcome, Document), (name, _message(outcome))
+        assert "forty schools" in outcome.text and outcome.warnings == []
+
+
 def test_a_declared_charset_that_refuses_the_bytes_falls_back():
     # Found writing the decoding property test (a page declaring charset=idna): the idna codec
     # raises UnicodeError, not UnicodeDecodeError, on a punycode label it cannot read.
