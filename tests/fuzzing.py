@@ -183,7 +183,8 @@ _JSON_LD = [
     '{"@type": "WebPage", "description": %s, "dateModified": %s}',
 ]
 _JSON_VALUES = ['"2021-02-30"', "null", "42", "1e999", "[]", "{}", '["2021-03-05", 7]', '{"name": {"name": ["x", null]}}',
-                '"²⁰²¹"', '"\\ud800"', '"' + "a" * 300 + '"', '{"@id": "http://[x"}', "true", '"By Jane Doe"']
+                '"²⁰²¹"', '"\\ud800"', '"' + "a" * 300 + '"', '{"@id": "http://[x"}', "true", '"By Jane Doe"',
+                "[" * 3000 + "]" * 3000, "[" * 900 + '"The Gazette"' + "]" * 900, '{"name": ' * 900 + '"Jane Doe"' + "}" * 900]
 
 
 def _token(data: bytes, rng: random.Random, donors: Sequence[Seed]) -> bytes:
@@ -269,6 +270,9 @@ _INFO_VALUES = [b"(D:99999999999999)", b"(D:2021\xb20305)", b"(D:20210230)", b"<
                 b"(Microsoft Word - report.docx)", b"(Jane Doe\xb2; John Roe)", b"()", b"/Name", b"42", b"[1 2 3]", b"<< >>",
                 b"(ISBN 978-0-306-40615-7 \xb2)", b"(doi:10.1000/\xe2\x80\xae182)"]
 _STREAM = re.compile(rb"stream\r?\n")
+_FILTERS = [b"/FlateDecode", b"/LZWDecode", b"/ASCII85Decode", b"/ASCIIHexDecode", b"/RunLengthDecode", b"/CCITTFaxDecode",
+            b"/DCTDecode", b"/JBIG2Decode", b"/JPXDecode", b"/Crypt", b"/NoSuchFilter", b"[/FlateDecode /FlateDecode]",
+            b"[/ASCIIHexDecode /FlateDecode]", b"[]"]
 
 
 def _pdf_number(data: bytes, rng: random.Random, donors: Sequence[Seed]) -> bytes:
@@ -360,7 +364,13 @@ def _pdf_info(data: bytes, rng: random.Random, donors: Sequence[Seed]) -> bytes:
 
 
 def _pdf_self_reference(data: bytes, rng: random.Random, donors: Sequence[Seed]) -> bytes:
-    """A page-tree reference that points back at its own object: /Kids or /Parent loops."""
+    """A reference that loops: a page-tree reference pointed at another object (/Kids or
+    /Parent loops), or a small object whose whole body is a reference to itself."""
+    if rng.random() < 0.3:
+        small = [m for m in re.finditer(rb"(\d+) (\d+) obj(.{0,2000}?)endobj", data, re.S) if b"stream" not in m.group(3)]
+        if small:
+            target = rng.choice(small)
+            return data[: target.start(3)] + b"\n" + target.group(1) + b" " + target.group(2) + b" R\n" + data[target.end(3) :]
     objects = list(re.finditer(rb"(\d+) (\d+) obj", data))
     refs = list(re.finditer(rb"/(?:Kids|Parent|Contents|Resources|Pages|Root)\s*\[?\s*(\d+) (\d+) R", data))
     if not objects or not refs:
@@ -368,6 +378,21 @@ def _pdf_self_reference(data: bytes, rng: random.Random, donors: Sequence[Seed])
     ref = rng.choice(refs)
     target = rng.choice(objects)
     return data[: ref.start(1)] + target.group(1) + b" " + target.group(2) + data[ref.end(2) :]
+
+
+def _pdf_filter(data: bytes, rng: random.Random, donors: Sequence[Seed]) -> bytes:
+    """A stream that claims another filter than the one its data was written with (or none)."""
+    lengths = list(re.finditer(rb"/Length\b", data))
+    if not lengths:
+        return data
+    at = rng.choice(lengths).start()
+    declared = re.compile(rb"/Filter\s*(?:/\w+|\[[^\]]*\])")
+    start = data.rfind(b"<<", 0, at)
+    existing = declared.search(data, start, at) if start >= 0 else None
+    replacement = b"/Filter " + rng.choice(_FILTERS) if rng.random() < 0.8 else b""
+    if existing:
+        return data[: existing.start()] + replacement + data[existing.end() :]
+    return data[:at] + replacement + b" " + data[at:]
 
 
 def _pdf_append_update(data: bytes, rng: random.Random, donors: Sequence[Seed]) -> bytes:
@@ -381,7 +406,10 @@ def _pdf_append_update(data: bytes, rng: random.Random, donors: Sequence[Seed]) 
 _BYTES: list[Mutation] = [_flip, _delete, _duplicate, _truncate, _random_bytes, _splice]
 _MARKUP: list[Mutation] = [_token, _token, _dates, _dates, _json_ld, _charset, _transcode, _bom, _nest, _break_tags]
 _TEXT: list[Mutation] = [_token, _token, _token, _dates, _transcode, _bom]
-_PDF: list[Mutation] = [_pdf_number, _pdf_name, _pdf_keyword, _pdf_xref, _pdf_stream_content, _pdf_stream_content, _pdf_info, _pdf_info, _pdf_self_reference, _pdf_append_update]
+_PDF: list[Mutation] = [
+    _pdf_number, _pdf_name, _pdf_keyword, _pdf_xref, _pdf_stream_content, _pdf_stream_content, _pdf_info, _pdf_info,
+    _pdf_self_reference, _pdf_filter, _pdf_append_update,
+]
 MUTATIONS = {"html": _BYTES + _MARKUP, "text": _BYTES + _TEXT, "pdf": _BYTES + _PDF}
 
 
