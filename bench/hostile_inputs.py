@@ -24,7 +24,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(PROJECT / "tests"), str(PROJECT)]
 
 import hostile  # noqa: E402  (tests/hostile.py builds the corpus)
-from test_properties import mutated_pdfs  # noqa: E402
+from fuzzing import Seed, mutants  # noqa: E402  (tests/fuzzing.py: the fuzz campaign's mutations)
 
 from docpipe.isolation import Limits  # noqa: E402
 from docpipe.pipeline import Settings  # noqa: E402
@@ -82,9 +82,10 @@ def main() -> None:
 
         outcomes: Counter[str] = Counter()
         slowest = 0.0
-        for number, data in enumerate(mutated_pdfs(args.fuzz, seed=2026)):
-            path = Path(folder) / f"mutant-{number:04d}.pdf"
-            path.write_bytes(data)
+        original = next((PROJECT / "raw").glob("001_*.pdf"))
+        for mutant in mutants([Seed(original.name, "pdf", original.read_bytes())], args.fuzz, campaign_seed=2026):
+            path = Path(folder) / mutant.file_name
+            path.write_bytes(mutant.data)
             outcome, seconds, _ = measure(path, limits, settings)
             outcomes[outcome.split(":")[0]] += 1
             slowest = max(slowest, seconds)

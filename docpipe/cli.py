@@ -1,7 +1,8 @@
 """`docpipe ingest` (through the Prefect flow) and `docpipe extract` (the stages alone).
 
 Exit codes: 0 all inputs became documents, 1 some inputs were rejected, 2 usage error (or, for
-`ingest`, a Prefect server that could not start), 75 another run held the output root longer
+`ingest`, a Prefect server that could not start), 3 some input was rejected by a bug in docpipe
+(reason `internal_error`), whatever else happened, 75 another run held the output root longer
 than `--lock-timeout` (nothing was damaged; run again).
 
 Each command imports what only it needs inside its function: `extract` is run on a few
@@ -29,12 +30,13 @@ from docpipe.document import Document
 from docpipe.catalog import StoreBusy
 from docpipe.config import RunConfig
 from docpipe.isolation import DEFAULT_START_METHOD, default_workers, iter_isolated, start_forkserver
+from docpipe.reasons import RejectReason
 from docpipe.records import block_records, document_record
 
 if TYPE_CHECKING:
     from flows.server import EmbeddedServer
 
-EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_REJECTS, EXIT_USAGE, EXIT_INTERNAL_ERROR = 0, 1, 2, 3
 EXIT_BUSY = 75  # sysexits' EX_TEMPFAIL: another run held the output root past --lock-timeout; try again
 # The names of docpipe.schemas.SCHEMAS, which imports pyarrow (tests/test_cli.py keeps them equal).
 DATASETS = ("abstracts", "blocks", "documents", "rejects", "runs")
@@ -227,7 +229,7 @@ def _print_record(path: str, record: dict[str, Any], output_format: str) -> None
 def run_extract(args: argparse.Namespace) -> int:
     config = run_config(args)
     paths = discover(args.paths).files
-    rejected = False
+    rejected = internal_error = False
     workers = args.workers or default_workers()
     # Run from the command line this process has no other thread, so workers may be forked
     # from it directly: no forkserver process to start and to fill with the stages first.
@@ -236,13 +238,14 @@ def run_extract(args: argparse.Namespace) -> int:
     try:
         for path, outcome in zip(paths, outcomes):
             rejected |= not isinstance(outcome, Document)
+            internal_error |= not isinstance(outcome, Document) and outcome.error_type == RejectReason.INTERNAL_ERROR
             _print_record(path, extract_record(outcome, debug=args.debug), args.format)
     except BrokenPipeError:
         # The reader stopped early (`| head`): stop the workers and end quietly, and keep
         # the interpreter's last flush from hitting the closed pipe again.
         outcomes.close()
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return EXIT_REJECTS if rejected else EXIT_OK
+    return EXIT_INTERNAL_ERROR if internal_error else EXIT_REJECTS if rejected else EXIT_OK
 
 
 def run_ingest(args: argparse.Namespace) -> int:
@@ -289,7 +292,7 @@ def _ingest(args: argparse.Namespace, server: EmbeddedServer | None) -> int:
         print(f"docpipe ingest: error: {problem}", file=sys.stderr)
         return EXIT_BUSY
     print_summary(summary)
-    return EXIT_REJECTS if summary.rejects else EXIT_OK
+    return EXIT_INTERNAL_ERROR if summary.internal_errors else EXIT_REJECTS if summary.rejects else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,10 +8,15 @@ pipeline a simple chain of calls while avoiding deep copies of large block lists
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
+
+from docpipe.reasons import RejectReason, describe_failure
+
+T = TypeVar("T")
 
 
 class SourceType(str, Enum):
@@ -94,6 +99,18 @@ class Metadata:
 
 
 @dataclass
+class EnrichmentWarning:
+    """An enrichment (a metadata field, the choice of the main content) that raised: its field
+    was left empty, or its fallback taken, and the document still landed."""
+
+    step: str  # the function that failed, e.g. "normalise_date"
+    error: str  # the exception's type, where docpipe raised it, and its message
+
+    def __str__(self) -> str:
+        return f"{self.step}: {self.error}"
+
+
+@dataclass
 class Document:
     source: Source
     blocks: list[Block] = field(default_factory=list)
@@ -104,10 +121,26 @@ class Document:
     language: str | None = None
     languages: dict[str, float] = field(default_factory=dict)  # code -> share of body chars
     parser: str | None = None  # e.g. "pdfminer.six 20260107"
+    warnings: list[EnrichmentWarning] = field(default_factory=list)
 
     def remove(self, block: Block, rule: str) -> None:
         """Record that ``rule`` dropped ``block``; the caller takes it out of ``blocks``."""
         self.removed.append(Removal(rule=rule, text=block.text, kind=block.kind.value, page=block.page))
+
+    def enrich(self, fallback: T, function: Callable[..., T], *args: Any) -> T:
+        """``function(*args)``, for an enrichment: a metadata field, the choice of the main content.
+
+        Enrichments degrade, documents survive: if ``function`` raises, the document records a
+        warning naming it and gets ``fallback`` (an empty field, the whole body), and still
+        lands. Only failing to read the text itself rejects a document.
+        """
+        try:
+            return function(*args)
+        except MemoryError:
+            raise  # the worker's limit, not a bug: the document is rejected as out_of_memory
+        except Exception as error:  # noqa: BLE001 - whatever a bug raises, the document goes on
+            self.warnings.append(EnrichmentWarning(function.__name__, describe_failure(error)))
+            return fallback
 
     def removal_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -129,18 +162,19 @@ class Document:
 
 
 class RejectedInput(Exception):
-    """Raised by a stage when an input cannot become a document; carries a stable reason code."""
+    """Raised by a stage when an input cannot become a document, with the reason why."""
 
-    def __init__(self, reason: str, message: str) -> None:
-        super().__init__(f"{reason}: {message}")
-        self.reason = reason
+    def __init__(self, reason: RejectReason, message: str) -> None:
+        # A code that is not a RejectReason raises here, so it surfaces as an internal error.
+        self.reason = RejectReason(reason)
         self.message = message
+        super().__init__(f"{self.reason}: {message}")
 
 
 @dataclass
 class Reject:
     source: Source
     stage: str  # read, detect, parse, clean, language, abstracts, metadata
-    error_type: str  # a stable reason code (e.g. "encrypted", "no_text_layer") or exception class
+    error_type: RejectReason
     message: str
     rejected_at: datetime | None = None

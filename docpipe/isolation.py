@@ -28,6 +28,7 @@ from multiprocessing.connection import Connection, wait
 
 from docpipe.document import Document, Reject, Source
 from docpipe.pipeline import Settings, process_path
+from docpipe.reasons import RejectReason
 from docpipe.progress import report
 
 # forkserver: workers start from a clean, single-threaded process (the flow's process has
@@ -116,7 +117,7 @@ class _Worker:
         self.connection.close()
 
 
-def _reject(path: str, error_type: str, message: str) -> Reject:
+def _reject(path: str, error_type: RejectReason, message: str) -> Reject:
     return Reject(Source(path, "", 0), "parse", error_type, message, datetime.now(timezone.utc))
 
 
@@ -161,14 +162,14 @@ def iter_isolated(
                     except (EOFError, OSError):
                         index, path = worker.jobs[0]
                         message = f"the parser process died (exit code {worker.process.exitcode})"
-                        finished[index] = _reject(path, "worker_crashed", message)
+                        finished[index] = _reject(path, RejectReason.WORKER_CRASHED, message)
                         worker = _replace(pool, worker, queue, settings, limits)
                     else:
                         index, _ = worker.finish(seconds)
                         finished[index] = outcome
                 elif time.monotonic() >= worker.deadline:
                     index, path = worker.jobs[0]
-                    finished[index] = _reject(path, "timeout", f"processing took longer than {seconds:g} s")
+                    finished[index] = _reject(path, RejectReason.TIMEOUT, f"processing took longer than {seconds:g} s")
                     worker = _replace(pool, worker, queue, settings, limits)
                 else:
                     continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 
@@ -19,9 +20,11 @@ _MONTHS = {
     "janvier": 1, "fevrier": 2, "avril": 4, "juillet": 7, "aout": 8, "septembre": 9,
     "octobre": 10, "novembre": 11, "decembre": 12,
 }
-_ISO = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ].*)?$")
-_NUMERIC_IN_TEXT = re.compile(r"\b(\d{4})[-/](\d{1,2})[-/](\d{1,2})\b")
-_WORD = re.compile(r"[^\W\d_]+|\d+")
+# Numbers are ASCII digits only: "\d" and str.isdigit() also take "²" (which int() refuses)
+# and other scripts' digits, which no date here is printed in.
+_ISO = re.compile(r"^\s*([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?(?:[T ].*)?$")
+_NUMERIC_IN_TEXT = re.compile(r"\b([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})\b")
+_WORD = re.compile(r"[^\W\d_]+|[0-9]+")
 _ISBN_CHARS = re.compile(r"[^0-9Xx]")
 _AUTHOR_PREFIX = re.compile(r"^(?:by|par|por|von|de)\s+", re.I)
 
@@ -31,7 +34,10 @@ def _fold(word: str) -> str:
 
 
 def _valid(year: int, month: int | None = None, day: int | None = None) -> bool:
-    return 1000 < year < 2200 and (month is None or 1 <= month <= 12) and (day is None or 1 <= day <= 31)
+    """A date that exists: "2021-02-30" in a <time> tag is a typo, and no calendar day."""
+    if not 1000 < year < 2200 or (month is not None and not 1 <= month <= 12):
+        return False
+    return day is None or 1 <= day <= (calendar.monthrange(year, month)[1] if month else 31)
 
 
 def _format(year: int, month: int | None, day: int | None) -> str:
@@ -55,7 +61,7 @@ def normalise_date(value: str | None) -> str | None:
             return _format(year, month, day) if _valid(year, month, day) else None
     year = month = day = None
     for token in _WORD.findall(value):
-        if token.isdigit():
+        if token.isascii() and token.isdigit():
             number = int(token)
             if len(token) == 4 and year is None:
                 year = number
@@ -92,16 +98,20 @@ def _clean_authors(authors: list[str]) -> list[str]:
     return cleaned
 
 
+def _title(doc: Document) -> str | None:
+    if doc.metadata.title:
+        return " ".join(doc.metadata.title.split())
+    heading = next((b for b in doc.blocks if b.kind is BlockKind.HEADING), None)
+    return heading.text if heading else None
+
+
 def finalize_metadata(doc: Document) -> Document:
+    """Each field on its own: one that cannot be normalised is left empty with a warning."""
     meta = doc.metadata
-    meta.published_date = normalise_date(meta.published_date)
-    if meta.isbn and not isbn_is_valid(meta.isbn):
+    meta.published_date = doc.enrich(None, normalise_date, meta.published_date)
+    if meta.isbn and not doc.enrich(False, isbn_is_valid, meta.isbn):
         meta.extra["isbn_invalid"] = meta.isbn
         meta.isbn = None
-    meta.authors = _clean_authors(meta.authors)
-    if meta.title:
-        meta.title = " ".join(meta.title.split())
-    else:
-        heading = next((b for b in doc.blocks if b.kind is BlockKind.HEADING), None)
-        meta.title = heading.text if heading else None
+    meta.authors = doc.enrich([], _clean_authors, meta.authors)
+    meta.title = doc.enrich(None, _title, doc)
     return doc

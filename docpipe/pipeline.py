@@ -2,7 +2,9 @@
 
 Nothing here knows about Prefect or Parquet: `docpipe extract` calls it directly and the
 flow calls it from its batch tasks. A failing input never raises out of `process_path`;
-it comes back as a `Reject` naming the stage that refused it.
+it comes back as a `Reject` naming the stage that refused it and the `RejectReason`. An
+exception no stage expected is a bug, not a bad input: `internal_error`, with its type and
+the line of docpipe that raised it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from docpipe.boilerplate import clean
 from docpipe.document import Document, Reject, RejectedInput, Source, SourceType
 from docpipe.language import DEFAULT_LANGUAGES, tag_languages
 from docpipe.metadata import finalize_metadata
+from docpipe.reasons import RejectReason, describe_failure
 from parsers.detect import detect_type
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
@@ -82,10 +85,10 @@ def read_source(path: str | os.PathLike[str], settings: Settings = Settings()) -
     """Read a file whole, refusing what exceeds the size cap before reading it."""
     status = os.stat(path)
     if not stat.S_ISREG(status.st_mode):
-        raise RejectedInput("not_a_regular_file", "a device, pipe or socket, not a file: reading it could block forever")
+        raise RejectedInput(RejectReason.NOT_A_REGULAR_FILE, "a device, pipe or socket, not a file: reading it could block forever")
     size = status.st_size
     if size > settings.max_bytes:
-        raise RejectedInput("too_large", f"{size} bytes exceeds the {settings.max_bytes}-byte limit")
+        raise RejectedInput(RejectReason.TOO_LARGE, f"{size} bytes exceeds the {settings.max_bytes}-byte limit")
     data = Path(path).read_bytes()
     return data, Source(path=str(path), sha256=sha256_of(data), size_bytes=len(data))
 
@@ -94,7 +97,7 @@ def _check_text_size(source_type: SourceType, size: int, settings: Settings) -> 
     """Refuse HTML and text over their own limit before parsing, rather than at the time limit."""
     if source_type in _TEXT_TYPES and size > settings.max_text_bytes:
         raise RejectedInput(
-            "too_large",
+            RejectReason.TOO_LARGE,
             f"{size} bytes of {source_type.value} exceeds the {settings.max_text_bytes}-byte limit for HTML and text "
             "(Settings.max_text_bytes): parsing that much markup could outlast the per-document time limit",
         )
@@ -110,7 +113,7 @@ def process_bytes(data: bytes, source: Source, settings: Settings = Settings()) 
         stage = "clean"
         doc = clean(doc)
         if not doc.blocks:
-            raise RejectedInput("no_content", "nothing but boilerplate was found")
+            raise RejectedInput(RejectReason.NO_CONTENT, "nothing but boilerplate was found")
         stage = "language"
         doc = tag_languages(doc, settings.languages)
         stage = "abstracts"
@@ -120,11 +123,11 @@ def process_bytes(data: bytes, source: Source, settings: Settings = Settings()) 
     except RejectedInput as refusal:
         return _reject(source, stage, refusal.reason, refusal.message)
     except RecursionError:
-        return _reject(source, stage, "too_deeply_nested", "the document nests deeper than the parser can follow")
+        return _reject(source, stage, RejectReason.TOO_DEEPLY_NESTED, "the document nests deeper than the parser can follow")
     except MemoryError:
-        return _reject(source, stage, "out_of_memory", "the document needed more memory than allowed")
-    except Exception as error:  # noqa: BLE001 - one bad input must never stop a run
-        return _reject(source, stage, type(error).__name__, str(error) or repr(error))
+        return _reject(source, stage, RejectReason.OUT_OF_MEMORY, "the document needed more memory than allowed")
+    except Exception as error:  # noqa: BLE001 - one bug must never stop a run, nor pass for a bad input
+        return _reject(source, stage, RejectReason.INTERNAL_ERROR, describe_failure(error))
 
 
 def process_path(path: str | os.PathLike[str], settings: Settings = Settings()) -> Document | Reject:
@@ -132,12 +135,12 @@ def process_path(path: str | os.PathLike[str], settings: Settings = Settings()) 
         data, source = read_source(path, settings)
     except RejectedInput as refusal:
         return _reject(Source(str(path), "", os.stat(path).st_size), "read", refusal.reason, refusal.message)
-    except OSError as error:
-        return _reject(Source(str(path), "", 0), "read", type(error).__name__, error.strerror or str(error))
+    except OSError as error:  # the input's side: permissions, a symlink loop, a file gone since discovery
+        return _reject(Source(str(path), "", 0), "read", RejectReason.UNREADABLE, f"{type(error).__name__}: {error.strerror or error}")
     return process_bytes(data, source, settings)
 
 
-def _reject(source: Source, stage: str, error_type: str, message: str) -> Reject:
+def _reject(source: Source, stage: str, error_type: RejectReason, message: str) -> Reject:
     return Reject(source=source, stage=stage, error_type=error_type, message=message, rejected_at=datetime.now(timezone.utc))
 
 

@@ -23,6 +23,8 @@ def _other_metadata(doc: Document) -> dict[str, Any]:
     meta = dataclasses.asdict(doc.metadata)
     other = {k: v for k, v in meta.items() if k not in _COLUMN_FIELDS and k != "extra" and v not in (None, False)}
     other.update(meta["extra"])
+    if doc.warnings:
+        other["warnings"] = [str(warning) for warning in doc.warnings]
     return other
 
 
@@ -104,7 +106,7 @@ def reject_record(reject: Reject, *, run_id: str, rejected_at: datetime) -> dict
         "sha256": reject.source.sha256 or None,
         "source_bytes": reject.source.size_bytes,
         "stage": reject.stage,
-        "error_type": reject.error_type,
+        "error_type": str(reject.error_type),
         "message": reject.message,
         "rejected_at": reject.rejected_at or rejected_at,
         "run_id": run_id,

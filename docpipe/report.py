@@ -53,3 +53,5 @@ def print_summary(summary: RunSummary, console: Console | None = None) -> None:
         f"{f', {summary.batches_cached} batches from cache' if summary.batches_cached else ''}. "
         f"Run {summary.run_id} in {summary.seconds:.1f} s."
     )
+    for severity, line in summary.problems():
+        console.print(line, style="bold red" if severity == "error" else "yellow")

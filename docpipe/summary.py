@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from docpipe.batch import BatchResult
+from docpipe.reasons import RejectReason
 
 
 @dataclass
@@ -19,6 +20,8 @@ class RunSummary:
     batches_cached: int = 0  # batches whose result came from the flow's cache, not parsed again
     by_type_language: Counter[tuple[str, str]] = field(default_factory=Counter)
     rejects: list[tuple[str, str, str]] = field(default_factory=list)  # path, stage, "reason: message"
+    internal_errors: int = 0  # rejects that are docpipe's bugs, not bad inputs (also in `rejects`)
+    warnings: Counter[str] = field(default_factory=Counter)  # failed enrichment step -> documents that landed without it
     seconds: float = 0.0
 
     def add(self, batch: BatchResult) -> None:
@@ -26,7 +29,9 @@ class RunSummary:
         for doc in batch.documents:
             kind = doc.source.source_type.value if doc.source.source_type else "unknown"
             self.by_type_language[(kind, doc.language or "und")] += 1
+            self.warnings.update(warning.step for warning in doc.warnings)
         for reject in batch.rejects:
+            self.internal_errors += reject.error_type == RejectReason.INTERNAL_ERROR
             self.rejects.append((reject.source.path, reject.stage, f"{reject.error_type}: {reject.message}"))
 
     def one_line(self) -> str:
@@ -41,12 +46,26 @@ class RunSummary:
             "",
             f"{self.files_seen} files seen, {self.documents} documents written, {len(self.rejects)} rejected, "
             f"{self.skipped_known} already ingested, {self.skipped_other} not a source type; {self.seconds:.1f} s.",
+            *(line for _, line in self.problems()),
             "",
             "| type | language | documents |",
             "|---|---|---|",
         ]
         lines += [f"| {t} | {lang} | {n} |" for (t, lang), n in sorted(self.by_type_language.items())]
+        if self.warnings:
+            lines += ["", "| failed enrichment step | warnings |", "|---|---|"]
+            lines += [f"| {step} | {n} |" for step, n in self.warnings.most_common()]
         if self.rejects:
             lines += ["", "| rejected file | stage | reason |", "|---|---|---|"]
             lines += [f"| {path} | {stage} | {reason} |" for path, stage, reason in self.rejects]
         return "\n".join(lines)
+
+    def problems(self) -> list[tuple[str, str]]:
+        """("error" or "warning", a line) for each kind of failure of docpipe's own: a bug to report, not a bad input."""
+        lines = []
+        if self.internal_errors:
+            lines.append(("error", f"{self.internal_errors} internal errors: inputs rejected by a bug in docpipe (reason `internal_error`)."))
+        if self.warnings:
+            count = sum(self.warnings.values())
+            lines.append(("warning", f"{count} enrichment warnings: documents landed with metadata left empty where reading it failed."))
+        return lines

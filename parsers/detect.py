@@ -6,6 +6,7 @@ import codecs
 import re
 
 from docpipe.document import RejectedInput, SourceType
+from docpipe.reasons import RejectReason
 
 # Signatures of formats we do not parse, so a mislabelled file gets an exact reason.
 _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -46,18 +47,18 @@ def _looks_binary(head: bytes) -> bool:
 def detect_type(data: bytes, name: str = "") -> SourceType:
     """Return the type to parse ``data`` as, or raise ``RejectedInput`` saying why not."""
     if not data.strip():
-        raise RejectedInput("empty", "the file is empty or whitespace only")
+        raise RejectedInput(RejectReason.EMPTY, "the file is empty or whitespace only")
     head = data[:_SNIFF_BYTES]
     # Some generators put junk before the header; PDF readers accept it within 1 KB.
     if b"%PDF-" in data[:1024]:
         return SourceType.PDF
     for magic, what in _BINARY_MAGIC:
         if head.startswith(magic):
-            raise RejectedInput("unsupported_format", f"content is a {what}, not HTML, PDF or text (file name {name!r})")
+            raise RejectedInput(RejectReason.UNSUPPORTED_FORMAT, f"content is a {what}, not HTML, PDF or text (file name {name!r})")
     if _HTML_MARKERS.search(_html_sniff_window(head)):
         return SourceType.HTML
     if _looks_binary(head):
-        raise RejectedInput("binary_content", f"content is binary, not HTML, PDF or text (file name {name!r})")
+        raise RejectedInput(RejectReason.BINARY_CONTENT, f"content is binary, not HTML, PDF or text (file name {name!r})")
     if name.lower().endswith(".pdf"):
-        raise RejectedInput("not_a_pdf", "named .pdf but has no PDF header")
+        raise RejectedInput(RejectReason.NOT_A_PDF, "named .pdf but has no PDF header")
     return SourceType.TEXT

@@ -74,8 +74,10 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     if declared:
         try:
             return data.decode(declared), declared
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):  # UnicodeError: the idna codec raises no UnicodeDecodeError
             pass
+    if text is not None:  # ASCII under a label that cannot read it
+        return text, "utf-8"
     codec = _guess(data[:_GUESS_SAMPLE_BYTES])
     return data.decode(codec, errors="replace"), codec
 

@@ -38,6 +38,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
 
 from docpipe.boilerplate import dom
 from docpipe.document import Block, BlockKind, Document, RejectedInput, Removal, Source
+from docpipe.reasons import RejectReason
 from docpipe.textnorm import normalise_text
 from parsers.encoding import decode, declared_html_charset
 from parsers.html_metadata import byline_authors, date_from_lines, extract_json_ld, json_ld_article_body, read_metadata
@@ -478,8 +479,10 @@ def _first_of_stacked_articles(walker: _Walker, blocks: list[_Raw], scores: _Sco
 def _common_ancestor(walker: _Walker, blocks: list[_Raw], final: dict[int, float], top: int) -> int:
     """Readability's rule: when other near-best candidates share an ancestor with the best
     one, the article is that ancestor (a body split into several sections or columns).
-    Candidates in another <article> are other stories, not more of this one."""
-    if top not in final:  # an earlier stacked article that holds no scored paragraph
+    Candidates in another <article> are other stories, not more of this one. An earlier
+    <article> chosen over the best candidate, its paragraphs too deep to be scored, has no
+    score to compare with: it stands as the article."""
+    if top not in final:
         return top
     ranked = sorted(final, key=final.__getitem__, reverse=True)[1:6]
     top_chain = _chain_of(blocks, top)
@@ -586,7 +589,7 @@ def _walk(doc: Document, body: Tag, body_chars: int, rules: bool, spared: frozen
 def parse_html(data: bytes, source: Source) -> Document:
     text, source.encoding = decode(data, declared_html_charset(data))
     doc = Document(source=source, parser=PARSER_NAME)
-    json_ld = extract_json_ld(text)
+    json_ld = doc.enrich([], extract_json_ld, text)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)  # XHTML served as HTML reads fine
         # Class values stay strings: the rules split them their own way, and faster.
@@ -615,17 +618,21 @@ def parse_html(data: bytes, source: Source) -> Document:
         walker = _walk(doc, body, body_chars, rules=False)
         prefix = "DOM rules off (they left under 5% of the text); "
     if not walker.blocks:
-        raise RejectedInput("no_text", "the page has no visible text")
+        raise RejectedInput(RejectReason.NO_TEXT, "the page has no visible text")
     # Bylines and "Posted on" lines, removed or not, name what the markup may not.
     lines = [r.text for r in doc.removed if r.rule in _BYLINE_RULES and len(r.text) < 120]
     lines += [b.text for b in walker.blocks[:30] if len(b.text) < 120]
     if not doc.metadata.authors:
-        doc.metadata.authors = byline_authors(lines, [r.text for r in doc.removed if r.rule == "author-bio" and len(r.text) < 60])
-    doc.metadata.published_date = date_from_lines(lines, doc.metadata.published_date)
-    selected, path = _select(walker, json_ld_article_body(json_ld))
+        bios = [r.text for r in doc.removed if r.rule == "author-bio" and len(r.text) < 60]
+        doc.metadata.authors = doc.enrich([], byline_authors, lines, bios)
+    known = doc.metadata.published_date
+    doc.metadata.published_date = doc.enrich(known, date_from_lines, lines, known)
+    # Choosing the main content is an enrichment too: should it fail, the whole body is kept.
+    everything = (set(range(len(walker.blocks))), "the whole body (choosing the content failed)")
+    selected, path = doc.enrich(everything, _select, walker, doc.enrich(None, json_ld_article_body, json_ld))
     # Which way the main content was found, for `docpipe extract --debug` readers.
     doc.metadata.extra["html_extraction"] = prefix + path
-    lead = _lead(walker.blocks, selected, doc.metadata.extra.get("description"))
+    lead = doc.enrich(None, _lead, walker.blocks, selected, doc.metadata.extra.get("description"))
     if lead is not None:
         selected.add(lead)
     teasers = _teasers(walker)

@@ -65,7 +65,7 @@ def extract_json_ld(html: str) -> list[dict[str, Any]]:
     for match in _JSON_LD.finditer(html):
         try:
             data = json.loads(match.group(1).strip().rstrip(";"))
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than the decoder follows
             continue
         stack = data if isinstance(data, list) else [data]
         while stack:
@@ -81,15 +81,21 @@ def extract_json_ld(html: str) -> list[dict[str, Any]]:
 
 
 def _names(value: Any) -> list[str]:
-    """Author or publisher names from a JSON-LD value (string, object, or list of them)."""
-    if isinstance(value, str):
-        return [value] if value.strip() and not value.startswith("http") else []
-    if isinstance(value, dict):
-        name = value.get("name")
-        return _names(name) if name else []
-    if isinstance(value, list):
-        return [n for item in value for n in _names(item)]
-    return []
+    """Author or publisher names from a JSON-LD value (string, object, or list of them), in
+    order. Walked with a stack, not recursion: lists nest as deep as a page cares to."""
+    names: list[str] = []
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if item.strip() and not item.startswith("http"):
+                names.append(item)
+        elif isinstance(item, dict):
+            if item.get("name"):
+                pending.append(item["name"])
+        elif isinstance(item, list):
+            pending.extend(reversed(item))
+    return names
 
 
 def _article_object(objects: list[dict[str, Any]]) -> dict[str, Any]:
@@ -223,26 +229,11 @@ def byline_authors(texts: list[str], names: list[str] = ()) -> list[str]:
     return [name for name in names if _NAME_ONLY.match(name)][:1]
 
 
-def read_metadata(soup: BeautifulSoup, html: str, json_ld: list[dict[str, Any]], doc: Document) -> None:
-    """Fill ``doc.metadata`` and ``doc.raw_metadata`` from the parsed page and, for what may sit
-    in markup cut before parsing (a footer's <time>, an author link), from the markup ``html``."""
+def _title(soup: BeautifulSoup, meta: dict[str, str], article: dict[str, Any], names: list[str]) -> str | None:
     head = soup.head or soup
-    meta = _meta_map(soup)
-    article = _article_object(json_ld)
-    root = soup.find("html")
-    if isinstance(root, Tag) and root.get("lang"):
-        doc.raw_metadata["html_lang"] = root["lang"].strip()
-    doc.raw_metadata["meta"] = meta
-    if json_ld:
-        doc.raw_metadata["json_ld_types"] = [str(o.get("@type")) for o in json_ld]
-
-    site = _first(meta, _META_SITE) or next(iter(_names(article.get("publisher"))), None)
     title_tag = head.find("title")
     h1 = soup.find("h1")
     heading = " ".join(h1.get_text(" ").split()) if h1 else None
-    canonical = head.find("link", rel="canonical")
-    url = (canonical.get("href") if canonical else None) or meta.get("og:url")
-    names = _site_names(site, url)
     title = _first(meta, _META_TITLE) or (article.get("headline") if isinstance(article.get("headline"), str) else None)
     if title:
         title = _strip_site(title, names, heading, guess=False)
@@ -250,13 +241,19 @@ def read_metadata(soup: BeautifulSoup, html: str, json_ld: list[dict[str, Any]],
         title = _strip_site(title_tag.get_text(" ", strip=True), names, heading, guess=True)
     else:
         title = heading
+    return title or None
 
+
+def _authors(meta: dict[str, str], article: dict[str, Any], html: str, site: str | None) -> list[str]:
     authors: list[str] = []
     for source in (lambda: [_first(meta, _META_AUTHOR) or ""], lambda: _names(article.get("author")), lambda: _marked_authors(html)):
         authors = [a for a in source() if a and _is_person(a, site)]
         if authors:
             break
+    return authors
 
+
+def _published(meta: dict[str, str], article: dict[str, Any], html: str, url: str | None) -> str | None:
     published = _first(meta, _META_PUBLISHED) or article.get("datePublished") or article.get("dateCreated")
     if not published:
         time = _TIME.search(html)
@@ -265,13 +262,37 @@ def read_metadata(soup: BeautifulSoup, html: str, json_ld: list[dict[str, Any]],
         match = _URL_DATE.search(url)
         if match:
             published = "-".join(g for g in match.groups() if g)
+    return str(published) if published else None
+
+
+def _canonical_url(soup: BeautifulSoup, meta: dict[str, str]) -> str | None:
+    canonical = (soup.head or soup).find("link", rel="canonical")
+    return (canonical.get("href") if canonical else None) or meta.get("og:url")
+
+
+def read_metadata(soup: BeautifulSoup, html: str, json_ld: list[dict[str, Any]], doc: Document) -> None:
+    """Fill ``doc.metadata`` and ``doc.raw_metadata`` from the parsed page and, for what may sit
+    in markup cut before parsing (a footer's <time>, an author link), from the markup ``html``.
+    Each field is read on its own: one that fails is left empty, with a warning on ``doc``."""
+    meta = doc.enrich({}, _meta_map, soup)
+    article = doc.enrich({}, _article_object, json_ld)
+    root = soup.find("html")
+    if isinstance(root, Tag) and root.get("lang"):
+        doc.raw_metadata["html_lang"] = root["lang"].strip()
+    doc.raw_metadata["meta"] = meta
+    if json_ld:
+        doc.raw_metadata["json_ld_types"] = [str(o.get("@type")) for o in json_ld]
+
+    site = _first(meta, _META_SITE) or next(iter(doc.enrich([], _names, article.get("publisher"))), None)
+    url = doc.enrich(None, _canonical_url, soup, meta)
+    names = doc.enrich([], _site_names, site, url)
     modified = _first(meta, _META_MODIFIED) or article.get("dateModified")
     description = _first(meta, _META_DESCRIPTION) or article.get("description")
 
     fields = doc.metadata
-    fields.title = title or None
-    fields.authors = authors
-    fields.published_date = str(published) if published else None
+    fields.title = doc.enrich(None, _title, soup, meta, article, names)
+    fields.authors = doc.enrich([], _authors, meta, article, html, site)
+    fields.published_date = doc.enrich(None, _published, meta, article, html, url)
     fields.publisher = site
     fields.url = url
     fields.producer = meta.get("generator")

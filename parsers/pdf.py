@@ -29,8 +29,9 @@ from pdfminer.psparser import PSException
 from pdfminer.utils import Matrix
 
 from docpipe.document import Block, BlockKind, Document, RejectedInput, Source
+from docpipe.reasons import RejectReason
 from docpipe.textnorm import normalise_text
-from parsers import pdf_metadata
+from parsers import pdf_metadata, pdfminer_patches  # noqa: F401  (pdfminer's damaged-stream fallback, made linear)
 from parsers.pdf_layout import LAYOUT_PARAMS, Line, PageBlock, page_blocks
 
 # pdfminer logs every oddity of a damaged file it reads past as a warning, some once per
@@ -46,6 +47,8 @@ MAX_PAGE_GLYPHS = 100_000
 # A page of dense vector drawing stays in the tens of megabytes once inflated.
 MAX_CONTENT_BYTES = 256 * 2**20
 _DEFLATE_MAX_RATIO = 1032
+# The bomb check inflates this much deflated input at a time (at most 16 MiB out of each piece).
+_INFLATE_PIECE = 16 * 1024
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _SYMBOL_BULLET = re.compile(r"^[•●▪■◦○∙·‣⁃]\s*")
@@ -71,8 +74,10 @@ _HYPHENATED_HEAD = re.compile(r"([^\W\d_]+)[-\u2010]$")
 _LEADING_WORD = re.compile(r"([^\W\d_]+)")
 # Prefixes written with a hyphen even at a line end ("non-governmental", "self-help").
 _HYPHEN_PREFIXES = frozenset({"non", "self", "ex", "well", "cross", "quasi"})
-# pdfminer reports broken structure with plain Python errors as well as its own.
-_PDF_ERRORS = (PSException, ValueError, KeyError, TypeError, AttributeError, AssertionError, IndexError)
+# pdfminer reports broken structure with plain Python errors as well as its own (OverflowError:
+# an object offset too large to seek to; RuntimeError: StopIteration inside its RunLengthDecode
+# generator on a truncated stream).
+_PDF_ERRORS = (PSException, ValueError, KeyError, TypeError, AttributeError, AssertionError, IndexError, OverflowError, RuntimeError)
 
 
 class _BoundedAggregator(PDFPageAggregator):
@@ -103,7 +108,7 @@ class _BoundedAggregator(PDFPageAggregator):
         width = 2 if textstate.font is not None and textstate.font.is_multibyte() else 1
         self.glyphs += sum(len(item) for item in seq if isinstance(item, bytes)) // width
         if self.glyphs > self.max_glyphs:
-            raise RejectedInput("layout_runaway", f"page {self.pageno} has more than {self.max_glyphs} glyphs")
+            raise RejectedInput(RejectReason.LAYOUT_RUNAWAY, f"page {self.pageno} has more than {self.max_glyphs} glyphs")
         super().render_string(textstate, seq, ncs, graphicstate)
 
 
@@ -116,7 +121,7 @@ def parse_pdf(
     doc = Document(source=source, parser=f"pdfminer.six {pdfminer.__version__}")
     doc.metadata.encrypted = document.encryption is not None
     doc.metadata.page_count = len(pages)
-    doc.raw_metadata = pdf_metadata.from_document(document, doc.metadata)
+    doc.raw_metadata = doc.enrich({}, pdf_metadata.from_document, document, doc.metadata)
 
     resources = PDFResourceManager(caching=True)
     device = _BoundedAggregator(resources, max_page_glyphs)
@@ -131,7 +136,7 @@ def parse_pdf(
         except _PDF_ERRORS:
             failed_pages += 1
     if failed_pages == len(pages):
-        raise RejectedInput("corrupt_pdf", f"none of the {len(pages)} pages could be read")
+        raise RejectedInput(RejectReason.CORRUPT_PDF, f"none of the {len(pages)} pages could be read")
     if failed_pages:
         doc.metadata.extra["pages_unreadable"] = str(failed_pages)
     lines = [line for block in page_blocks_found for line in block.lines]
@@ -141,11 +146,11 @@ def parse_pdf(
     if sum(line.chars for line in lines) == 0:
         page_word = "page" if len(pages) == 1 else "pages"
         if unmapped:
-            raise RejectedInput("no_text_layer", f"{len(pages)} {page_word} whose {unmapped} glyphs have no Unicode mapping")
-        raise RejectedInput("no_text_layer", f"{len(pages)} {page_word} without a text layer (scanned? OCR it first)")
+            raise RejectedInput(RejectReason.NO_TEXT_LAYER, f"{len(pages)} {page_word} whose {unmapped} glyphs have no Unicode mapping")
+        raise RejectedInput(RejectReason.NO_TEXT_LAYER, f"{len(pages)} {page_word} without a text layer (scanned? OCR it first)")
 
     doc.blocks = _blocks(page_blocks_found, lines)
-    _metadata_from_pages(doc, page_blocks_found)
+    doc.enrich(None, _metadata_from_pages, doc, page_blocks_found)
     return doc
 
 
@@ -156,6 +161,8 @@ def _refuse_inflation_bomb(page: PDFPage, number: int, limit: int) -> None:
     gigabytes would take that much memory before anything could be said about them. Deflate
     packs at most ~1032:1, so only streams larger than ``limit / 1032`` need a look, and that
     look stops at the limit. Images are never inflated here (the aggregator skips them).
+    A stream damaged after the limit counts too: pdfminer inflates a damaged stream a byte
+    at a time up to the damage, which for a bomb runs for hours.
     """
     for stream in _drawn_streams(page):
         if stream.rawdata is None or len(stream.rawdata) * _DEFLATE_MAX_RATIO <= limit:
@@ -163,12 +170,22 @@ def _refuse_inflation_bomb(page: PDFPage, number: int, limit: int) -> None:
         filters = stream.get_filters()
         if not filters or filters[0][0] not in LITERALS_FLATE_DECODE:
             continue
+        if _inflated_size(stream.rawdata, limit) > limit:
+            raise RejectedInput(RejectReason.DECOMPRESSION_BOMB, f"page {number}'s content inflates past {limit // 2**20} MiB (the configured cap)")
+
+
+def _inflated_size(deflated: bytes, limit: int) -> int:
+    """How far ``deflated`` inflates before its end, its first damaged byte, or ``limit``."""
+    inflater = zlib.decompressobj()
+    size = 0
+    for start in range(0, len(deflated), _INFLATE_PIECE):
         try:
-            inflated = zlib.decompressobj().decompress(stream.rawdata, limit + 1)
+            size += len(inflater.decompress(deflated[start : start + _INFLATE_PIECE]))
         except zlib.error:
-            continue  # pdfminer reports a broken stream its own way
-        if len(inflated) > limit:
-            raise RejectedInput("decompression_bomb", f"page {number}'s content inflates past {limit // 2**20} MiB (the configured cap)")
+            break
+        if size > limit or inflater.eof:
+            break
+    return size
 
 
 def _drawn_streams(page: PDFPage) -> Iterator[PDFStream]:
@@ -200,11 +217,11 @@ def _open(data: bytes) -> PDFDocument:
     try:
         return PDFDocument(PDFParser(io.BytesIO(data)), password="")
     except PDFPasswordIncorrect:
-        raise RejectedInput("encrypted", "the PDF is encrypted and does not open without a password") from None
+        raise RejectedInput(RejectReason.ENCRYPTED, "the PDF is encrypted and does not open without a password") from None
     except PDFEncryptionError as error:
-        raise RejectedInput("encrypted", f"the PDF's encryption is not supported: {error}") from None
+        raise RejectedInput(RejectReason.ENCRYPTED, f"the PDF's encryption is not supported: {error}") from None
     except _PDF_ERRORS as error:
-        raise RejectedInput("corrupt_pdf", f"the PDF structure cannot be read: {error or type(error).__name__}") from None
+        raise RejectedInput(RejectReason.CORRUPT_PDF, f"the PDF structure cannot be read: {error or type(error).__name__}") from None
 
 
 def _pages(document: PDFDocument, max_pages: int) -> list[PDFPage]:
@@ -214,14 +231,14 @@ def _pages(document: PDFDocument, max_pages: int) -> list[PDFPage]:
         try:
             page = next(tree, None)
         except _PDF_ERRORS as error:
-            raise RejectedInput("corrupt_pdf", f"the page tree cannot be read: {error or type(error).__name__}") from None
+            raise RejectedInput(RejectReason.CORRUPT_PDF, f"the page tree cannot be read: {error or type(error).__name__}") from None
         if page is None:
             break
         pages.append(page)
     if len(pages) > max_pages:
-        raise RejectedInput("too_many_pages", f"more than {max_pages} pages (the configured cap)")
+        raise RejectedInput(RejectReason.TOO_MANY_PAGES, f"more than {max_pages} pages (the configured cap)")
     if not pages:
-        raise RejectedInput("corrupt_pdf", "the PDF has no pages (truncated or damaged)")
+        raise RejectedInput(RejectReason.CORRUPT_PDF, "the PDF has no pages (truncated or damaged)")
     return pages
 
 

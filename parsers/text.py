@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from docpipe.document import Block, BlockKind, Document, RejectedInput, Source
+from docpipe.reasons import RejectReason
 from docpipe.textnorm import normalise_text
 from parsers.encoding import decode
 
@@ -46,7 +47,7 @@ def parse_text(data: bytes, source: Source) -> Document:
     text = normalise_text(text)
     blocks = [_block_for(chunk) for chunk in split_paragraphs(text)]
     if not blocks:
-        raise RejectedInput("no_text", "the file decodes to no visible text")
+        raise RejectedInput(RejectReason.NO_TEXT, "the file decodes to no visible text")
     doc = Document(source=source, blocks=blocks, parser="docpipe text")
     first = blocks[0]
     if first.kind is BlockKind.HEADING:

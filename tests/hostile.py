@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from conftest import DATA, RAW
+from docpipe.reasons import RejectReason
 
 
 @dataclass(frozen=True)
 class Expected:
     document: bool  # a document is an acceptable outcome
-    reasons: frozenset[str] = frozenset()  # the reject error types that are acceptable outcomes
+    reasons: frozenset[RejectReason] = frozenset()  # the reject reasons that are acceptable outcomes
     contains: tuple[str, ...] = ()  # for a document: text that must survive
     absent: tuple[str, ...] = ()  # for a document: text that must not
 
@@ -33,7 +34,7 @@ def document(*contains: str, absent: tuple[str, ...] = ()) -> Expected:
 
 
 def reject(*reasons: str) -> Expected:
-    return Expected(False, frozenset(reasons))
+    return Expected(False, frozenset(RejectReason(reason) for reason in reasons))
 
 
 @dataclass
@@ -160,12 +161,12 @@ def build(folder: Path, *, big_html_bytes: int = 50 * 2**20, bomb_bytes: int = 2
     os.symlink("loop-b.html", folder / "loop-a.html")
     os.symlink("loop-a.html", folder / "loop-b.html")
     for name in ("loop-a.html", "loop-b.html"):
-        corpus.cases[name] = reject("OSError")
+        corpus.cases[name] = reject("unreadable")
     unreadable = folder / "unreadable.txt"
     unreadable.write_bytes(b"Only root can read this note about the river treaty and its signature.\n")
     unreadable.chmod(0)
     # root reads any file: there the case shows that the mode bits are not what stops us
-    corpus.cases["unreadable.txt"] = document("river treaty") if os.geteuid() == 0 else reject("PermissionError")
+    corpus.cases["unreadable.txt"] = document("river treaty") if os.geteuid() == 0 else reject("unreadable")
     fifo = folder / "named-pipe.txt"
     os.mkfifo(fifo)
     corpus.cases["named-pipe.txt"] = reject("not_a_regular_file")

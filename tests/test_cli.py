@@ -43,8 +43,24 @@ def test_extract_reports_a_rejected_input_and_exits_1():
     result = _docpipe("extract", str(DATA / "bad" / "corrupt.pdf"), _raw("003", ".txt"))
     assert result.returncode == 1
     bad, good = (json.loads(line) for line in result.stdout.splitlines())
-    assert bad["error"]["type"] and bad["error"]["message"] and "text" not in bad
+    assert bad["error"]["type"] == "corrupt_pdf" and bad["error"]["message"] and "text" not in bad
     assert "error" not in good
+
+
+def test_extract_exits_3_when_a_bug_rejects_an_input():
+    # A stage that raises stands for any bug: the workers are forked from this process and keep the broken stage.
+    code = (
+        "import sys, docpipe.pipeline; from docpipe.cli import main\n"
+        "def clean(doc): raise KeyError(140013146191120)\n"
+        "docpipe.pipeline.clean = clean\n"
+        f"sys.exit(main(['extract', {_raw('003', '.txt')!r}, {str(DATA / 'bad' / 'corrupt.pdf')!r}]))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT, timeout=300)
+    assert result.returncode == 3, result.stderr
+    bug, bad = (json.loads(line)["error"] for line in result.stdout.splitlines())
+    assert bug["type"] == "internal_error" and bug["stage"] == "clean"
+    assert bug["message"].startswith("KeyError at docpipe/pipeline.py:") and bug["message"].endswith(" process_bytes: 140013146191120")
+    assert bad["type"] == "corrupt_pdf"
 
 
 def test_debug_shows_which_rule_removed_what():

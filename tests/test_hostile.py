@@ -12,6 +12,7 @@ from docpipe.document import Document, Reject, Source
 from docpipe.isolation import Limits, run_isolated
 from docpipe.pipeline import DEFAULT_MAX_TEXT_BYTES, Settings, process_bytes
 from docpipe.config import RunConfig
+from docpipe.reasons import RejectReason
 
 # The defaults a user gets: the 50 MB page must be refused by them, not by a test's own cap.
 SETTINGS = Settings()
@@ -54,6 +55,14 @@ def test_rejects_say_why_and_documents_carry_no_control_characters(outcomes):
             assert all(not _CONTROL.search(block.text) for block in outcome.blocks), name
         else:
             assert outcome.message and outcome.stage, name
+            assert outcome.error_type != RejectReason.INTERNAL_ERROR, outcome.message
+
+
+def test_an_unreadable_file_is_the_inputs_fault_and_says_which_error(outcomes):
+    results, _ = outcomes
+    loop = results["loop-a.html"]
+    assert isinstance(loop, Reject) and loop.stage == "read" and loop.error_type == RejectReason.UNREADABLE
+    assert loop.message.startswith("OSError: ") and "symbolic links" in loop.message
 
 
 def test_a_big_page_is_refused_at_once_with_the_limit_it_broke(outcomes):
@@ -66,13 +75,13 @@ def test_a_big_page_is_refused_at_once_with_the_limit_it_broke(outcomes):
 @pytest.mark.parametrize("data", [b"<html><body><p>" + b"Words. " * 40 + b"</p></body></html>", b"Words. " * 40])
 def test_the_text_size_limit_applies_to_html_and_text(data):
     outcome = process_bytes(data, Source("input", "", len(data)), Settings(max_text_bytes=100))
-    assert isinstance(outcome, Reject) and outcome.error_type == "too_large"
+    assert isinstance(outcome, Reject) and outcome.error_type == RejectReason.TOO_LARGE
 
 
 def test_the_text_size_limit_leaves_pdf_to_the_general_limit():
     data = (hostile.DATA / "pdf" / "en_encrypted_aes256.pdf").read_bytes()
     outcome = process_bytes(data, Source("input.pdf", "", len(data)), Settings(max_text_bytes=100))
-    assert isinstance(outcome, Reject) and outcome.error_type == "encrypted"
+    assert isinstance(outcome, Reject) and outcome.error_type == RejectReason.ENCRYPTED
 
 
 def test_the_flow_lands_every_file_as_a_document_or_a_reject(prefect_server, corpus, tmp_path):
