@@ -35,8 +35,9 @@ class RunSummary:
             self.rejects.append((reject.source.path, reject.stage, f"{reject.error_type}: {reject.message}"))
 
     def one_line(self) -> str:
+        bugs = f" ({self.internal_errors} of them internal errors)" if self.internal_errors else ""
         return (
-            f"{self.documents} documents, {len(self.rejects)} rejects, {self.skipped_known} already ingested "
+            f"{self.documents} documents, {len(self.rejects)} rejects{bugs}, {self.skipped_known} already ingested "
             f"({self.files_seen} files, {self.seconds:.1f} s)"
         )
 
