@@ -78,6 +78,27 @@ def test_portuguese_is_not_labelled_spanish() -> None:
     assert [b.language for b in doc.blocks] == ["es", UNDETERMINED]
 
 
+# Real web sentences that lost their accented letters upstream (../shared/devset/langid,
+# Wortschatz via lingua-py, Apache-2.0; see tests/data/README.md): Spanish to any reader.
+ACCENTS_LOST_SPANISH = [
+    "Por si estis interesados.",
+    "Que no me digan que no quieren volver a abrir heridas cerradas, porque la heridas no estan cerradas.",
+]
+
+
+@pytest.mark.parametrize("text", ACCENTS_LOST_SPANISH)
+def test_spanish_that_lost_its_accents_is_spanish(text: str) -> None:
+    assert tag_languages(_doc((BlockKind.PARAGRAPH, text))).blocks[0].language == "es"
+
+
+def test_common_words_are_matched_without_their_accents() -> None:
+    # "más" typed without its accent and with its accented letter lost: Spanish first
+    # ("mas" is also Portuguese, "ms" also Catalan "més"); "é" folds to a word shared by three.
+    scores = language._word_scores(["mas", "ms"])
+    assert max(scores, key=scores.__getitem__) == "es"
+    assert language._word_scores(["é"]) == pytest.approx({"es": 1 / 3, "pt": 1 / 3, "it": 1 / 3})
+
+
 def test_a_language_the_run_allows_gets_its_own_code() -> None:
     doc = tag_languages(_doc((BlockKind.PARAGRAPH, PORTUGUESE)), ("en", "pt"))
     assert doc.blocks[0].language == "pt"
