@@ -88,6 +88,9 @@ _COMMON_WORDS: dict[str, str] = {
 # exp(_WORD_EVIDENCE_WEIGHT * score). Words are accent-folded, and also listed without their
 # accented letters, as text that lost them upstream spells them ("más" -> "ms").
 _WORD_EVIDENCE_WEIGHT = 2.0
+# A document of short lines alone is labelled only where its words agree: one common word of
+# the language alone, or two shared with one other language.
+_SHORT_TEXT_MIN_WORD_SCORE = 1.0
 _DETECTOR_PROB_FLOOR = 0.05
 _FUNCTION_WORD_MIN_WORDS = 15  # headlines of a dozen words often have none
 _FUNCTION_WORD_MAX_CHARS = 1000  # a set lookup per word: cheap enough to read more than langdetect
@@ -402,6 +405,15 @@ def _own_evidence(text: str, run: tuple[str, ...]) -> dict[str, float]:
     return _weighed(probs, scores)
 
 
+def _words_agree(text: str, evidence: dict[str, float]) -> bool:
+    """True when ``text``'s common words point to the language its evidence favours, alone."""
+    if not evidence:
+        return False
+    best = max(evidence, key=evidence.__getitem__)
+    scores = _word_scores(_words(text.lower()))
+    return best != UNDETERMINED and bool(scores) and max(scores, key=scores.__getitem__) == best and scores[best] >= _SHORT_TEXT_MIN_WORD_SCORE
+
+
 def _lacks_function_words(text: str, language: str) -> bool:
     """True when a long text has almost none of ``language``'s commonest words."""
     if language not in _COMMON_WORDS:
@@ -504,7 +516,13 @@ def tag_languages(doc: Document, languages: Sequence[str] = DEFAULT_LANGUAGES) -
     letters = [_letter_count(block.text) for block in doc.blocks]
     attachment = [_attachment(block, size) for block, size in zip(doc.blocks, letters)]
     favoured = _html_lang(doc)
-    path = smooth(evidence, letters, attachment, run + (UNDETERMINED,), favoured if favoured in run else None)
+    favoured = favoured if favoured in run else None
+    if favoured is None and all(size < _INFERRED_BELOW_LETTERS for size in letters):
+        # Only short lines (names, numbers, two-word titles) and nothing else to go by: their
+        # own evidence labels them only where their common words agree (README, "Language of
+        # short lines").
+        evidence = [own if _words_agree(block.text, own) else {} for block, own in zip(doc.blocks, evidence)]
+    path = smooth(evidence, letters, attachment, (UNDETERMINED,) + run, favoured)
 
     decided: list[bool] = []
     for block, own, label, size in zip(doc.blocks, evidence, path, letters):

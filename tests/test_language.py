@@ -78,17 +78,21 @@ def test_portuguese_is_not_labelled_spanish() -> None:
     assert [b.language for b in doc.blocks] == ["es", UNDETERMINED]
 
 
-# Real web sentences that lost their accented letters upstream (../shared/devset/langid,
-# Wortschatz via lingua-py, Apache-2.0; see tests/data/README.md): Spanish to any reader.
-ACCENTS_LOST_SPANISH = [
-    "Por si estis interesados.",
-    "Que no me digan que no quieren volver a abrir heridas cerradas, porque la heridas no estan cerradas.",
-]
+# Real web text (../shared/devset/langid, Wortschatz via lingua-py, Apache-2.0; see
+# tests/data/README.md): a Spanish sentence that lost its accents (langdetect alone: Portuguese),
+# and a Spanish two-word title that lost one.
+ACCENTS_LOST_SPANISH = "Que no me digan que no quieren volver a abrir heridas cerradas, porque la heridas no estan cerradas."
+SPANISH_WORD_PAIR = "conocimiento geogrfico"
 
 
-@pytest.mark.parametrize("text", ACCENTS_LOST_SPANISH)
-def test_spanish_that_lost_its_accents_is_spanish(text: str) -> None:
-    assert tag_languages(_doc((BlockKind.PARAGRAPH, text))).blocks[0].language == "es"
+def test_spanish_that_lost_its_accents_is_spanish() -> None:
+    assert tag_languages(_doc((BlockKind.PARAGRAPH, ACCENTS_LOST_SPANISH))).blocks[0].language == "es"
+
+
+def test_a_short_line_alone_is_undetermined_and_takes_its_context_language() -> None:
+    assert tag_languages(_doc((BlockKind.HEADING, SPANISH_WORD_PAIR))).blocks[0].language == UNDETERMINED
+    doc = tag_languages(_doc((BlockKind.HEADING, SPANISH_WORD_PAIR), (BlockKind.PARAGRAPH, ACCENTS_LOST_SPANISH)))
+    assert [block.language for block in doc.blocks] == ["es", "es"]
 
 
 def test_common_words_are_matched_without_their_accents() -> None:
