@@ -10,8 +10,9 @@ one of its loaded languages on everything. So:
   Polish, lists of names, code);
 - langdetect's probabilities are weighed by the commonest words of en/es/fr and of their
   neighbours pt/it/ca/de, accent-folded and also without their accented letters: on a real
-  sentence a few such words outweigh n-grams misled by lost accents ("Por si estis
-  interesados" is Spanish, not Portuguese);
+  sentence a few such words outweigh n-grams misled by lost accents ("porque la heridas no
+  estan cerradas" is Spanish, not Portuguese); a document of short lines only is labelled
+  where such words agree, else ``und`` (README, "Language of short lines");
 - text mostly in capitals is lowercased first (langdetect's profiles barely know capitals);
 - each block is detected once, from at most ``_MAX_CHARS`` characters, by a Detector
   subclass that computes exactly what langdetect's would at a fraction of its cost (the
@@ -88,10 +89,10 @@ _COMMON_WORDS: dict[str, str] = {
 # exp(_WORD_EVIDENCE_WEIGHT * score). Words are accent-folded, and also listed without their
 # accented letters, as text that lost them upstream spells them ("más" -> "ms").
 _WORD_EVIDENCE_WEIGHT = 2.0
+_DETECTOR_PROB_FLOOR = 0.05
 # A document of short lines alone is labelled only where its words agree: one common word of
 # the language alone, or two shared with one other language.
 _SHORT_TEXT_MIN_WORD_SCORE = 1.0
-_DETECTOR_PROB_FLOOR = 0.05
 _FUNCTION_WORD_MIN_WORDS = 15  # headlines of a dozen words often have none
 _FUNCTION_WORD_MAX_CHARS = 1000  # a set lookup per word: cheap enough to read more than langdetect
 _FUNCTION_WORD_MIN_SHARE = 0.08
@@ -411,14 +412,16 @@ def _words_agree(text: str, evidence: dict[str, float]) -> bool:
         return False
     best = max(evidence, key=evidence.__getitem__)
     scores = _word_scores(_words(text.lower()))
-    return best != UNDETERMINED and bool(scores) and max(scores, key=scores.__getitem__) == best and scores[best] >= _SHORT_TEXT_MIN_WORD_SCORE
+    if best == UNDETERMINED or not scores:
+        return False
+    return max(scores, key=scores.__getitem__) == best and scores[best] >= _SHORT_TEXT_MIN_WORD_SCORE
 
 
 def _lacks_function_words(text: str, language: str) -> bool:
     """True when a long text has almost none of ``language``'s commonest words."""
     if language not in _COMMON_WORDS:
         return False
-    words = _words(text[:_FUNCTION_WORD_MAX_CHARS].lower())
+    words = _words(text.lower())
     if len(words) < _FUNCTION_WORD_MIN_WORDS:
         return False
     common = sum(language in _WORD_LANGUAGES.get(_fold(word), ()) for word in words)
