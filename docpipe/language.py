@@ -276,12 +276,13 @@ def _fold(word: str) -> str:
 
 
 def _common_word_languages() -> dict[str, frozenset[str]]:
-    """Each common word (folded, and with its accented letters dropped) -> its languages."""
+    """Each common word as written, without its accents and without its accented letters ->
+    its languages. Text is looked up as it is, never folded: "å" (Norwegian) is not "a"."""
     found: dict[str, set[str]] = {}
     for language, words in _COMMON_WORDS.items():
         for word in words.split():
             dropped = "".join(c for c in word if c.isascii())
-            for form in {_fold(word), dropped} - {""}:
+            for form in {word, _fold(word), dropped} - {""}:
                 found.setdefault(form, set()).add(language)
     return {word: frozenset(languages) for word, languages in found.items()}
 
@@ -293,7 +294,7 @@ def _word_scores(words: Sequence[str]) -> dict[str, float]:
     """Per language, the common words of ``words`` (lowercase), each shared among its languages."""
     scores: dict[str, float] = {}
     for word in words:
-        languages = _WORD_LANGUAGES.get(_fold(word))
+        languages = _WORD_LANGUAGES.get(word)
         if languages:
             share = 1.0 / len(languages)
             for language in languages:
@@ -424,7 +425,7 @@ def _lacks_function_words(text: str, language: str) -> bool:
     words = _words(text.lower())
     if len(words) < _FUNCTION_WORD_MIN_WORDS:
         return False
-    common = sum(language in _WORD_LANGUAGES.get(_fold(word), ()) for word in words)
+    common = sum(language in _WORD_LANGUAGES.get(word, ()) for word in words)
     return common < _FUNCTION_WORD_MIN_SHARE * len(words)
 
 
