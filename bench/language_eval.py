@@ -1,6 +1,6 @@
 """Evaluate docpipe's language stage: accuracy per language and length, before and after smoothing.
 
-    .venv/bin/python bench/language_eval.py [--docs 300] [--pages 1000] [--repeat 3] [--devset-only]
+    .venv/bin/python bench/language_eval.py [--docs 300] [--pages 1000] [--repeat 3] [--devset-only] [--langid-only]
 
 Labelled texts:
 - bench/data/sentences.tsv, bench/data/short_lines.tsv: sentences and headings written for
@@ -13,6 +13,13 @@ Labelled texts:
   and without abstract headings, web pages switching language, a quotation in another
   language, names, numbers and short headings, every block labelled with its section's
   language.
+
+Real web sentences and word pairs (../shared/devset/langid, Wortschatz via lingua-py): each
+sentence as a one-line text file through the extract stages (``process_bytes``, as ``docpipe
+extract`` reads it), as written and in capitals; the share of pt/it/ca/de sentences labelled
+en/es/fr; what a word pair gets; and documents built from these sentences (prose paragraphs,
+one-sentence paragraphs of another language between them, word-pair headings, names and
+numbers), scored per block. ``--langid-only`` prints just that section.
 
 Cost: on the devset HTML pages (../shared/devset/html), the median per-page CPU time of
 the extract stages without the language stages, and what tag_languages (the issue's
@@ -42,6 +49,7 @@ from docpipe.language import DEFAULT_LANGUAGES, UNDETERMINED, detect_block, tag_
 
 DATA = Path(__file__).resolve().parent / "data"
 DEVSET = Path("/work/shared/devset/html")
+LANGID = ROOT.parent / "shared" / "devset" / "langid"
 RUN = DEFAULT_LANGUAGES
 FOREIGN = ("pt", "it", "de", "ca")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÁÉÍÓÚÀÈÇ¿¡])")
@@ -337,13 +345,127 @@ def evaluate_devset(limit: int, repeat: int) -> None:
               f"median page's own share +{own * 100:.1f}%")
 
 
+# -- real web sentences (../shared/devset/langid) ---------------------------------------
+
+LANGID_LANGUAGES = RUN + FOREIGN
+
+
+def _langid_lines(kind: str) -> dict[str, list[str]]:
+    return {
+        lang: [line.strip() for line in (LANGID / kind / f"{lang}.txt").read_text(encoding="utf-8").split("\n") if line.strip()]
+        for lang in LANGID_LANGUAGES
+    }
+
+
+def extracted_language(text: str) -> str | None:
+    """The document language ``docpipe extract`` gives a one-line text file holding ``text``."""
+    from docpipe.pipeline import process_bytes  # noqa: PLC0415
+
+    data = text.encode("utf-8")
+    doc = process_bytes(data, Source("sentence.txt", "", len(data)))
+    return doc.language if isinstance(doc, Document) else None
+
+
+def evaluate_langid_singles(sentences: dict[str, list[str]], pairs: dict[str, list[str]]) -> None:
+    print("\n## Real web sentences, one per document through the extract stages (goal >= 0.995, caps >= 0.99)")
+    print(f"{'lang':<6}{'n':>5}{'as is':>9}{'CAPS':>9}  misses (as is)")
+    started, calls = time.process_time(), 0
+    for lang in RUN:
+        labels = [extracted_language(text) for text in sentences[lang]]
+        caps = [extracted_language(text.upper()) for text in sentences[lang]]
+        calls += 2 * len(labels)
+        misses = defaultdict(int)
+        for label in labels:
+            if label != lang:
+                misses[label] += 1
+        print(f"{lang:<6}{len(labels):>5}{_rate([x == lang for x in labels]):>9}{_rate([x == lang for x in caps]):>9}  "
+              + ", ".join(f"{label}: {n}" for label, n in sorted(misses.items(), key=lambda kv: -kv[1])))
+    print("\n## Neighbours: pt/it/ca/de sentences labelled en/es/fr (goal <= 0.03)")
+    wrong_all: list[bool] = []
+    for lang in FOREIGN:
+        labels = [extracted_language(text) for text in sentences[lang]]
+        calls += len(labels)
+        wrong = [label in RUN for label in labels]
+        wrong_all += wrong
+        taken = defaultdict(int)
+        for label in labels:
+            if label in RUN:
+                taken[label] += 1
+        print(f"{lang:<6}{_rate(wrong)} (n={len(wrong)})  " + ", ".join(f"{k}: {v}" for k, v in sorted(taken.items())))
+    print(f"all   {_rate(wrong_all)} (n={len(wrong_all)})")
+    print("\n## Word pairs alone (README, 'Language of short lines': a document of short lines only is und unless its common words agree)")
+    for lang in LANGID_LANGUAGES:
+        labels = [extracted_language(text) for text in pairs[lang]]
+        calls += len(labels)
+        counts = defaultdict(int)
+        for label in labels:
+            counts[label] += 1
+        print(f"{lang:<6}" + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])))
+    print(f"({(time.process_time() - started) / calls * 1000:.2f} ms CPU per one-line document)")
+
+
+def langid_document(
+    rng: random.Random, sentences: dict[str, list[str]], pairs: dict[str, list[str]]
+) -> tuple[list[Block], list[str], list[str]]:
+    """Blocks, their gold languages and what each block is (prose, one-sentence, heading, name)."""
+    blocks: list[Block] = []
+    gold: list[str] = []
+    kinds: list[str] = []
+
+    def add(kind: BlockKind, text: str, lang: str, what: str) -> None:
+        blocks.append(Block(kind, text))
+        gold.append(lang)
+        kinds.append(what)
+
+    langs = rng.sample(list(RUN), 2)
+    for section in range(rng.randint(2, 4)):
+        lang = langs[section % 2]
+        add(BlockKind.HEADING, rng.choice(pairs[lang]), lang, "heading")
+        for _ in range(rng.randint(2, 4)):
+            add(BlockKind.PARAGRAPH, " ".join(rng.sample(sentences[lang], rng.randint(2, 4))), lang, "prose")
+            if rng.random() < 0.3:
+                other = langs[1 - section % 2]
+                add(BlockKind.PARAGRAPH, rng.choice(sentences[other]), other, "one sentence")
+            if rng.random() < 0.2:
+                add(BlockKind.PARAGRAPH, rng.choice(_NAMES + _NUMBERS), lang, "name or number")
+    return blocks, gold, kinds
+
+
+def evaluate_langid_documents(count: int, sentences: dict[str, list[str]], pairs: dict[str, list[str]]) -> None:
+    rng = random.Random(18)
+    results: dict[str, list[bool]] = defaultdict(list)
+    for number in range(count):
+        blocks, gold, kinds = langid_document(rng, sentences, pairs)
+        doc = tag_languages(Document(source=Source(f"langid-{number}", "", 0), blocks=blocks), RUN)
+        for block, truth, what in zip(doc.blocks, gold, kinds):
+            results[what].append(block.language == truth)
+    print(f"\n## Multilingual documents from real sentences ({count}; per block, goal >= 0.995)")
+    for what in ("prose", "one sentence", "heading", "name or number"):
+        print(f"{what:<16}{_rate(results[what]):>8} (n={len(results[what])})")
+    scored = [ok for what in ("prose", "one sentence", "heading") for ok in results[what]]
+    print(f"{'all but names':<16}{_rate(scored):>8} (n={len(scored)})")
+
+
+def evaluate_langid(docs: int) -> None:
+    if not LANGID.is_dir():
+        print(f"\n(real web sentences not found at {LANGID}: the shared devset is absent, those measures are skipped)")
+        return
+    sentences, pairs = _langid_lines("sentences"), _langid_lines("word-pairs")
+    evaluate_langid_singles(sentences, pairs)
+    evaluate_langid_documents(docs, sentences, pairs)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=300, help="synthetic documents to generate")
     parser.add_argument("--pages", type=int, default=1000, help="devset pages to run at most")
     parser.add_argument("--repeat", type=int, default=3, help="passes over the devset pages for the timings")
     parser.add_argument("--devset-only", action="store_true", help="only the devset pages: document language and cost")
+    parser.add_argument("--langid-only", action="store_true", help="only the real web sentences of ../shared/devset/langid")
     args = parser.parse_args()
+    if args.langid_only:
+        evaluate_langid(args.docs)
+        return
     if args.devset_only:
         evaluate_devset(args.pages, args.repeat)
         return
@@ -379,6 +501,7 @@ def main() -> None:
         if lang in RUN and 4 <= len(text.split()) <= 8:
             snippets[lang].append(text)
     evaluate_documents(args.docs, sentences, shorts, snippets)
+    evaluate_langid(args.docs)
     evaluate_devset(args.pages, args.repeat)
     print(f"\n(texts in the run's languages: {len(in_run)})")
 

@@ -8,6 +8,11 @@ one of its loaded languages on everything. So:
   for en/es/fr; text whose best match is a foil gets ``und`` instead of a forced label, and
   so does long text with almost none of its language's commonest words (Hungarian,
   Polish, lists of names, code);
+- langdetect's probabilities are weighed by the commonest words of en/es/fr and of their
+  neighbours pt/it/ca/de, accent-folded and also without their accented letters: on a real
+  sentence a few such words outweigh n-grams misled by lost accents ("porque la heridas no
+  estan cerradas" is Spanish, not Portuguese); a document of short lines only is labelled
+  where such words agree, else ``und`` (README, "Language of short lines");
 - text mostly in capitals is lowercased first (langdetect's profiles barely know capitals);
 - each block is detected once, from at most ``_MAX_CHARS`` characters, by a Detector
   subclass that computes exactly what langdetect's would at a fraction of its cost (the
@@ -26,6 +31,7 @@ import math
 import os
 import random
 import re
+import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -42,13 +48,51 @@ UNDETERMINED = "und"
 # Languages that langdetect would otherwise fold into en/es/fr; seeing one of them win is
 # the evidence that a text is in none of the run's languages.
 _FOILS: tuple[str, ...] = ("pt", "it", "de", "ca", "nl")
-# The most frequent function words: running text in a language nearly always uses some,
-# so a long block with hardly any is in a language langdetect was not given.
-_FUNCTION_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the of and to a in is that for it on with as was by be at this are from or an have not which but has were".split()),
-    "es": frozenset("de la que el en y a los del se las por un para con no una su al lo como más pero sus le ya o este es entre".split()),
-    "fr": frozenset("de la le et les des à en du un une que pour dans qui sur au par pas est il plus ne avec ce se sont aux cette".split()),
+# The commonest words of each language (function words, auxiliaries, a few very frequent
+# adverbs), written from the languages' frequency lists, not from any test text.
+_COMMON_WORDS: dict[str, str] = {
+    "en": "the of and to a in is that for it on with as was by be at this are from or an have not which but has were "
+          "you he she they we his her their its my me your our will would can could should there what when who all been "
+          "had do does did so if than then them these those about into more one also just only out up after over such "
+          "some any other how like very where why because while being still even most many much well here now",
+    "es": "de la que el en y a los del se las por un para con no una su al lo como más pero sus le ya o este es entre "
+          "sí porque esta cuando muy sin sobre también me hasta hay donde quien desde todo nos durante todos uno les ni "
+          "contra otros ese eso ante ellos e esto antes algunos qué unos yo otro otras otra él tanto esa estos mucho "
+          "quienes nada muchos cual poco ella estar estas algunas algo nosotros mi mis tú te ti tu tus ellas "
+          "está están estoy fue ser son era han ha hace puede solo sino aunque así bien ahora después vez años hoy "
+          "día cada mismo dos hacer tiene tienen había hemos parte según mejor siempre aquí",
+    "fr": "de la le et les des à en du un une que pour dans qui sur au par pas est il plus ne avec ce se sont aux "
+          "cette son sa ses nous vous ils elle elles on mais ou où donc car leur leurs été être avoir fait comme tout "
+          "tous très aussi bien sans sous entre peut ont était je me te lui moi toi notre votre nos vos ces cet mon ma "
+          "mes qu c l d n s j y avait faire dont même encore après avant depuis alors ici déjà toujours chez peu",
+    "pt": "de a o que e do da em um para é com não uma os no se na por mais as dos como mas foi ao ele das tem à "
+          "seu sua ou ser quando muito há nos já está eu também só pelo pela até isso ela entre era depois sem mesmo "
+          "aos ter seus quem nas me esse eles estão você tinha foram essa num nem suas meu às minha têm numa pelos "
+          "elas havia seja qual será nós tenho lhe deles essas esses pelas este dele vocês lhes meus minhas "
+          "nosso nossa isto então ainda são pode sobre muito fazer onde aqui sempre cada",
+    "it": "di e il la che è per un in non una a del da si sono le con i dei della al lo gli ma come anche più se "
+          "alla nel ha questo o ci delle essere mi perché quando nella sul dal molto suo sua loro cui tutto tra fra "
+          "questa quello stato ancora dopo sempre degli alle agli allo dalla sulla nei però già io noi voi lui lei "
+          "hanno era erano fatto solo ogni ne così può bene quale qui dove sia stata anni fare questi queste nostro",
+    "ca": "de la i el que a en les per un una del els no es amb al és com més o dels però hi ha seu seva aquest "
+          "aquesta són també si ja va fer molt quan tot on ens li jo ell ella nosaltres vosaltres ells elles aquests "
+          "aquestes sobre entre fins perquè sense havia han pot cal això allò aquí fa anys pel pels als mateix tots "
+          "totes altre altres seus seves amb molts moltes fet d l s n",
+    "de": "der die und in den von zu das mit sich des auf für ist im dem nicht ein eine als auch es an werden aus er "
+          "hat dass sie nach wird bei einer um am sind noch wie einem über einen so zum war haben nur oder aber vor "
+          "zur bis mehr durch man sein wurde sei ich wir ihr uns kann schon wenn diese dieser können muss gibt ganz "
+          "immer sehr hier jetzt keine kein wieder",
 }
+# Word evidence over the run's languages and their neighbours: a word shared by n of these
+# languages gives each 1/n; the languages' scores multiply langdetect's probabilities
+# (plus a floor: langdetect's near-certainty on a dozen words is often wrong) by
+# exp(_WORD_EVIDENCE_WEIGHT * score). Words are accent-folded, and also listed without their
+# accented letters, as text that lost them upstream spells them ("más" -> "ms").
+_WORD_EVIDENCE_WEIGHT = 2.0
+_DETECTOR_PROB_FLOOR = 0.05
+# A document of short lines alone is labelled only where its words agree: one common word of
+# the language alone, or two shared with one other language.
+_SHORT_TEXT_MIN_WORD_SCORE = 1.0
 _FUNCTION_WORD_MIN_WORDS = 15  # headlines of a dozen words often have none
 _FUNCTION_WORD_MAX_CHARS = 1000  # a set lookup per word: cheap enough to read more than langdetect
 _FUNCTION_WORD_MIN_SHARE = 0.08
@@ -59,7 +103,7 @@ _MIN_LETTERS = 12  # fewer letters than this: no detection at all, context decid
 _FULL_EVIDENCE_LETTERS = 60  # a block this long weighs fully in the smoothing pass
 _INFERRED_BELOW_LETTERS = 25  # shorter blocks are labelled from context
 _FOIL_MIN_LETTERS = 25  # the foil check needs this much text to be trusted
-_FOIL_MIN_PROB = 0.9
+_FOIL_MIN_PROB = 0.5
 _PROB_FLOOR = 1e-4
 # langdetect averages 7 random-sampling trials of up to 1000 steps, stopping a trial once
 # one language passes 0.99999. On the 120 characters it is given, one trial (_Detector runs
@@ -67,7 +111,7 @@ _PROB_FLOOR = 1e-4
 # at a third of the cost.
 _ITERATION_LIMIT = 200
 _CONVERGED = 0.999
-_SWITCH_PENALTY = 3.0
+_SWITCH_PENALTY = 2.0
 _HEADING_ATTACH = 1.0  # a switch just before a heading is cheaper, just after it dearer
 _SHORT_LINE_ATTACH = 0.3  # a switch just after a name or number is cheaper, before it dearer
 _HTML_LANG_BONUS = 0.3
@@ -224,6 +268,50 @@ def _word_ngrams(word: str, known: dict[str, list[float]]) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _fold(word: str) -> str:
+    """The word without its accents ("también" -> "tambien")."""
+    if word.isascii():
+        return word
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+def _common_word_languages() -> dict[str, frozenset[str]]:
+    """Each common word as written, without its accents and without its accented letters ->
+    its languages. Text is looked up as it is, never folded: "å" (Norwegian) is not "a"."""
+    found: dict[str, set[str]] = {}
+    for language, words in _COMMON_WORDS.items():
+        for word in words.split():
+            dropped = "".join(c for c in word if c.isascii())
+            for form in {word, _fold(word), dropped} - {""}:
+                found.setdefault(form, set()).add(language)
+    return {word: frozenset(languages) for word, languages in found.items()}
+
+
+_WORD_LANGUAGES = _common_word_languages()
+
+
+def _word_scores(words: Sequence[str]) -> dict[str, float]:
+    """Per language, the common words of ``words`` (lowercase), each shared among its languages."""
+    scores: dict[str, float] = {}
+    for word in words:
+        languages = _WORD_LANGUAGES.get(word)
+        if languages:
+            share = 1.0 / len(languages)
+            for language in languages:
+                scores[language] = scores.get(language, 0.0) + share
+    return scores
+
+
+def _weighed(probs: dict[str, float], scores: dict[str, float]) -> dict[str, float]:
+    """langdetect's probabilities (floored) times the word evidence, normalised."""
+    weighed = {
+        code: (prob + _DETECTOR_PROB_FLOOR) * math.exp(_WORD_EVIDENCE_WEIGHT * scores.get(code, 0.0))
+        for code, prob in probs.items()
+    }
+    total = sum(weighed.values())
+    return {code: value / total for code, value in weighed.items()}
+
+
 @lru_cache(maxsize=8)
 def _factory(languages: tuple[str, ...]) -> _Factory:
     """A seeded factory holding the run's profiles and the foils' (built once per process)."""
@@ -258,7 +346,8 @@ def _prepared(text: str) -> tuple[str, int]:
 
 
 def _probabilities(text: str, languages: tuple[str, ...], restricted: bool) -> dict[str, float]:
-    """langdetect's distribution over the loaded languages, or over the run's when restricted."""
+    """langdetect's distribution over the loaded languages, or over the run's when restricted
+    (every one of them present, possibly at 0)."""
     detector = _factory(languages).create()
     detector.ITERATION_LIMIT = _ITERATION_LIMIT
     detector.CONV_THRESHOLD = _CONVERGED
@@ -266,9 +355,11 @@ def _probabilities(text: str, languages: tuple[str, ...], restricted: bool) -> d
         detector.set_prior_map({code: 1.0 for code in languages})
     detector.append(text)
     try:
-        return {item.lang: item.prob for item in detector.get_probabilities()}
+        found = {item.lang: item.prob for item in detector.get_probabilities()}
     except LangDetectException:  # no usable character n-grams (digits, other scripts)
         return {}
+    loaded = languages if restricted else languages + _FOILS
+    return {code: found.get(code, 0.0) for code in loaded}
 
 
 def detect_block(text: str, languages: Sequence[str] = DEFAULT_LANGUAGES) -> dict[str, float]:
@@ -291,38 +382,51 @@ def detect_block(text: str, languages: Sequence[str] = DEFAULT_LANGUAGES) -> dic
 
 
 def _own_evidence(text: str, run: tuple[str, ...]) -> dict[str, float]:
-    """detect_block's answer, computed."""
+    """detect_block's answer, computed: langdetect's probabilities weighed by common words."""
     prepared, letters = _prepared(text)
     if letters < _MIN_LETTERS:
         return {}
+    scores = _word_scores(_words(prepared.lower()))
     if letters >= _FOIL_MIN_LETTERS:
         open_probs = _probabilities(prepared, run, restricted=False)
         if not open_probs:
             return {UNDETERMINED: 1.0}
+        open_probs = _weighed(open_probs, scores)
         best = max(open_probs, key=open_probs.__getitem__)
         if best in run and _lacks_function_words(text, best):
             return {UNDETERMINED: 1.0}
         if best in run:
-            mass = sum(open_probs.get(code, 0.0) for code in run)
-            return {code: open_probs.get(code, 0.0) / mass for code in run}
-        foreign = 1.0 - sum(open_probs.get(code, 0.0) for code in run)
+            mass = sum(open_probs[code] for code in run)
+            return {code: open_probs[code] / mass for code in run}
+        foreign = 1.0 - sum(open_probs[code] for code in run)
         if open_probs[best] >= _FOIL_MIN_PROB or foreign >= _FOIL_MIN_PROB:
-            return {UNDETERMINED: foreign} | {code: open_probs.get(code, 0.0) for code in run}
+            return {UNDETERMINED: foreign} | {code: open_probs[code] for code in run}
     probs = _probabilities(prepared, run, restricted=True)
     if not probs:
         return {UNDETERMINED: 1.0}
-    return {code: probs.get(code, 0.0) for code in run}
+    return _weighed(probs, scores)
+
+
+def _words_agree(text: str, evidence: dict[str, float]) -> bool:
+    """True when ``text``'s common words point to the language its evidence favours, alone."""
+    if not evidence:
+        return False
+    best = max(evidence, key=evidence.__getitem__)
+    scores = _word_scores(_words(text.lower()))
+    if best == UNDETERMINED or not scores:
+        return False
+    return max(scores, key=scores.__getitem__) == best and scores[best] >= _SHORT_TEXT_MIN_WORD_SCORE
 
 
 def _lacks_function_words(text: str, language: str) -> bool:
     """True when a long text has almost none of ``language``'s commonest words."""
-    common = _FUNCTION_WORDS.get(language)
-    if common is None:
+    if language not in _COMMON_WORDS:
         return False
     words = _words(text.lower())
     if len(words) < _FUNCTION_WORD_MIN_WORDS:
         return False
-    return sum(map(common.__contains__, words)) < _FUNCTION_WORD_MIN_SHARE * len(words)
+    common = sum(language in _WORD_LANGUAGES.get(word, ()) for word in words)
+    return common < _FUNCTION_WORD_MIN_SHARE * len(words)
 
 
 def _words(text: str) -> list[str]:
@@ -416,7 +520,13 @@ def tag_languages(doc: Document, languages: Sequence[str] = DEFAULT_LANGUAGES) -
     letters = [_letter_count(block.text) for block in doc.blocks]
     attachment = [_attachment(block, size) for block, size in zip(doc.blocks, letters)]
     favoured = _html_lang(doc)
-    path = smooth(evidence, letters, attachment, run + (UNDETERMINED,), favoured if favoured in run else None)
+    favoured = favoured if favoured in run else None
+    if favoured is None and all(size < _INFERRED_BELOW_LETTERS for size in letters):
+        # Only short lines (names, numbers, two-word titles) and nothing else to go by: their
+        # own evidence labels them only where their common words agree (README, "Language of
+        # short lines").
+        evidence = [own if _words_agree(block.text, own) else {} for block, own in zip(doc.blocks, evidence)]
+    path = smooth(evidence, letters, attachment, (UNDETERMINED,) + run, favoured)
 
     decided: list[bool] = []
     for block, own, label, size in zip(doc.blocks, evidence, path, letters):

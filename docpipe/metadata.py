@@ -8,29 +8,53 @@ import unicodedata
 
 from docpipe.document import BlockKind, Document
 
-_MONTHS = {
-    # en, es, fr, pt, de; the first three letters are enough except where they collide.
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "oct": 10, "nov": 11, "dec": 12,
-    "ene": 1, "abr": 4, "ago": 8, "dic": 12, "set": 9,
-    "janv": 1, "fev": 2, "mars": 3, "avr": 4, "mai": 5, "juin": 6, "juil": 7, "aou": 8,
-    "fevr": 2, "dez": 12, "okt": 10, "marz": 3, "out": 10,
-    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
-    "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
-    "janvier": 1, "fevrier": 2, "avril": 4, "juillet": 7, "aout": 8, "septembre": 9,
-    "octobre": 10, "novembre": 11, "decembre": 12,
+# Month names and abbreviations of en, es, fr, pt and de, accents folded. A name counts only
+# inside a whole date expression (next to a day or a year), so "Find out more" or "Set in
+# Paris" never gives a month; the abbreviations that are everyday English words ("out", Portuguese
+# October; "set", Portuguese and Spanish September) count only next to a day.
+_MONTH_NAMES = {
+    1: "january jan enero ene janvier janv janeiro januar",
+    2: "february feb febrero fevrier fevr fev fevereiro februar",
+    3: "march mar marzo mars marco marz",
+    4: "april apr abril abr avril avr",
+    5: "may mayo mai maio",
+    6: "june jun junio juin junho juni",
+    7: "july jul julio juillet juil julho juli",
+    8: "august aug agosto ago aout",
+    9: "september sep sept septiembre setiembre set septembre setembro",
+    10: "october oct octubre octobre out outubro oktober okt",
+    11: "november nov noviembre novembre novembro",
+    12: "december dec diciembre dic decembre dez dezembro dezember",
 }
-# Numbers are ASCII digits only: "\d" and str.isdigit() also take "²" (which int() refuses)
-# and other scripts' digits, which no date here is printed in.
+_MONTHS = {name: month for month, names in _MONTH_NAMES.items() for name in names.split()}
+_MONTH_NEEDS_DAY = frozenset({"out", "set"})
+# ASCII digits only: str.isdigit and \d also take "²" or Arabic-Indic digits.
+_DAY = r"(?P<day>[0-3]?[0-9])(?:st|nd|rd|th|er|o|º|\.)?"
+_YEAR = r"(?P<year>[0-9]{4})(?![0-9])"
+_MONTH = r"(?P<month>[^\W\d_]+)\.?"
+_CLOCK = r"(?:[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?\s+(?:[a-z]{1,5}\s+)?)?"  # C's asctime puts the time before the year
+_OF = r"(?:(?:de|del)\s+)?"  # es/pt "12 de marzo de 2019", "marzo del 2019"
+_DATE_EXPRESSIONS = (
+    re.compile(rf"(?<![0-9]){_DAY}\s+{_OF}{_MONTH},?\s+{_OF}{_YEAR}"),  # 12 March 2020, 12 de marzo de 2019
+    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_CLOCK}{_YEAR}"),  # March 12, 2020; Tue Jan 28 15:28:56 CET 2020
+    re.compile(rf"\b{_MONTH},?\s+{_OF}{_YEAR}"),  # October 2004, octubre de 2004
+)
+_LONE_YEAR = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
 _ISO = re.compile(r"^\s*([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?(?:[T ].*)?$")
 _NUMERIC_IN_TEXT = re.compile(r"\b([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})\b")
-_WORD = re.compile(r"[^\W\d_]+|[0-9]+")
 _ISBN_CHARS = re.compile(r"[^0-9Xx]")
 _AUTHOR_PREFIX = re.compile(r"^(?:by|par|por|von|de)\s+", re.I)
 
 
 def _fold(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c))
+
+
+def _printed_words(value: str) -> str:
+    """The text without what sits among a date's words but is not part of it: controls, bidi and
+    zero-width marks, footnote marks and other scripts' digits ("3² mai", "5 March 2021 ²")."""
+    value = "".join(" " if unicodedata.category(c) in ("Cc", "Cf") else c for c in value if c.isascii() or c.isalpha() or c.isspace())
+    return " ".join(value.split())
 
 
 def _valid(year: int, month: int | None = None, day: int | None = None) -> bool:
@@ -59,21 +83,21 @@ def normalise_date(value: str | None) -> str | None:
         if match:
             year, month, day = (int(g) if g else None for g in match.groups())
             return _format(year, month, day) if _valid(year, month, day) else None
-    year = month = day = None
-    for token in _WORD.findall(value):
-        if token.isascii() and token.isdigit():
-            number = int(token)
-            if len(token) == 4 and year is None:
-                year = number
-            elif len(token) <= 2 and day is None and 1 <= number <= 31:
-                day = number
-            continue
-        folded = _fold(token)
-        if month is None:
-            month = _MONTHS.get(folded) or _MONTHS.get(folded[:4]) or _MONTHS.get(folded[:3])
-    if year is None or not _valid(year, month, day):
-        return None
-    return _format(year, month, day if month else None)
+    value = _printed_words(value)
+    folded = _fold(value)
+    for expression in _DATE_EXPRESSIONS:
+        for match in expression.finditer(folded):
+            month = _MONTHS.get(match["month"])
+            day = int(match["day"]) if "day" in expression.groupindex else None
+            if month is None or (day is None and match["month"] in _MONTH_NEEDS_DAY):
+                continue
+            year = int(match["year"])
+            if _valid(year, month, day):
+                return _format(year, month, day)
+    for match in _LONE_YEAR.finditer(value):
+        if _valid(int(match.group())):
+            return match.group()
+    return None
 
 
 def isbn_is_valid(isbn: str) -> bool:

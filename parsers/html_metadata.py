@@ -38,6 +38,8 @@ _NAME_ONLY = re.compile(r"^[A-ZÀ-Þ][\w'’.\-]+(?:\s+(?:[A-ZÀ-Þ][\w'’.\-]+
 _AUTHOR_MARKUP = re.compile(
     r"""<(?:a|span|div|p)\b[^>]*\b(?:rel=["']?author\b|itemprop=["']?author\b)[^>]*>(.{1,300}?)</(?:a|span|div|p)\s*>""", re.I | re.S
 )
+_SUB_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+_TEASER_MAX_CHARS = 600  # more text than that around a <time> is an article, not a teaser
 _TIME = re.compile(r"""<time\b[^>]*\bdatetime\s*=\s*["']([^"']{4,40})["']""", re.I)
 _TAGS = re.compile(r"<[^>]*>")
 _DOMAIN = re.compile(r"www\.|\.(?:com|net|org|cl|de|fr|es|ar|mx|co|uk|pe|ni)\b|%")
@@ -229,6 +231,40 @@ def byline_authors(texts: list[str], names: list[str] = ()) -> list[str]:
     return [name for name in names if _NAME_ONLY.match(name)][:1]
 
 
+def _article_time(soup: BeautifulSoup, html: str) -> str | None:
+    """The ``datetime`` of the article's own <time>: one marked as the publication date, else
+    the first in the nearest element around the <h1> that holds one outside a teaser (a
+    related post: a linked sub-heading with its own date), never one further out. Without an
+    <h1>, the first <time> of the markup ``html``."""
+    for marked in ({"itemprop": "datePublished"}, {"pubdate": True}):
+        found = soup.find("time", attrs={**marked, "datetime": True})
+        if isinstance(found, Tag):
+            return str(found["datetime"])
+    h1 = soup.find("h1")
+    if h1 is None:
+        match = _TIME.search(html)
+        return match.group(1) if match else None
+    for ancestor in h1.parents:
+        if ancestor.name in ("body", "html") or ancestor.parent is None:
+            break
+        for found in ancestor.find_all("time", attrs={"datetime": True}):
+            if not _in_teaser(found, ancestor):
+                return str(found["datetime"])
+    return None
+
+
+def _in_teaser(element: Tag, container: Tag) -> bool:
+    """True when, inside ``container``, ``element`` sits in a small block (a teaser: headline,
+    a line of excerpt, byline and date) with a linked sub-heading."""
+    for block in element.parents:
+        if block is container or len(block.get_text()) > _TEASER_MAX_CHARS:
+            return False
+        for heading in block.find_all(_SUB_HEADINGS):
+            if heading.find("a", href=True):
+                return True
+    return False
+
+
 def _title(soup: BeautifulSoup, meta: dict[str, str], article: dict[str, Any], names: list[str]) -> str | None:
     head = soup.head or soup
     title_tag = head.find("title")
@@ -253,11 +289,10 @@ def _authors(meta: dict[str, str], article: dict[str, Any], html: str, site: str
     return authors
 
 
-def _published(meta: dict[str, str], article: dict[str, Any], html: str, url: str | None) -> str | None:
+def _published(soup: BeautifulSoup, meta: dict[str, str], article: dict[str, Any], html: str, url: str | None) -> str | None:
     published = _first(meta, _META_PUBLISHED) or article.get("datePublished") or article.get("dateCreated")
     if not published:
-        time = _TIME.search(html)
-        published = time.group(1) if time else None
+        published = _article_time(soup, html)
     if not published and url:
         match = _URL_DATE.search(url)
         if match:
@@ -292,7 +327,7 @@ def read_metadata(soup: BeautifulSoup, html: str, json_ld: list[dict[str, Any]],
     fields = doc.metadata
     fields.title = doc.enrich(None, _title, soup, meta, article, names)
     fields.authors = doc.enrich([], _authors, meta, article, html, site)
-    fields.published_date = doc.enrich(None, _published, meta, article, html, url)
+    fields.published_date = doc.enrich(None, _published, soup, meta, article, html, url)
     fields.publisher = site
     fields.url = url
     fields.producer = meta.get("generator")

@@ -78,6 +78,33 @@ def test_portuguese_is_not_labelled_spanish() -> None:
     assert [b.language for b in doc.blocks] == ["es", UNDETERMINED]
 
 
+# Real web text (../shared/devset/langid, Wortschatz via lingua-py, Apache-2.0; see
+# tests/data/README.md): a Spanish sentence that lost its accents (langdetect alone: Portuguese),
+# and a Spanish two-word title that lost one.
+ACCENTS_LOST_SPANISH = "Que no me digan que no quieren volver a abrir heridas cerradas, porque la heridas no estan cerradas."
+SPANISH_WORD_PAIR = "conocimiento geogrfico"
+
+
+def test_spanish_that_lost_its_accents_is_spanish() -> None:
+    assert tag_languages(_doc((BlockKind.PARAGRAPH, ACCENTS_LOST_SPANISH))).blocks[0].language == "es"
+
+
+def test_a_short_line_alone_is_undetermined_and_takes_its_context_language() -> None:
+    assert tag_languages(_doc((BlockKind.HEADING, SPANISH_WORD_PAIR))).blocks[0].language == UNDETERMINED
+    doc = tag_languages(_doc((BlockKind.HEADING, SPANISH_WORD_PAIR), (BlockKind.PARAGRAPH, ACCENTS_LOST_SPANISH)))
+    assert [block.language for block in doc.blocks] == ["es", "es"]
+
+
+def test_common_words_are_matched_without_their_accents() -> None:
+    # "más" typed without its accent and with its accented letter lost: Spanish first
+    # ("mas" is also Portuguese, "ms" also Catalan "més"). Text is never folded: "é" as written
+    # is Portuguese, and Norwegian "å" is not the "a" of five languages.
+    scores = language._word_scores(["mas", "ms"])
+    assert max(scores, key=scores.__getitem__) == "es"
+    assert language._word_scores(["é"]) == {"pt": 1.0}
+    assert language._word_scores(["å"]) == {}
+
+
 def test_a_language_the_run_allows_gets_its_own_code() -> None:
     doc = tag_languages(_doc((BlockKind.PARAGRAPH, PORTUGUESE)), ("en", "pt"))
     assert doc.blocks[0].language == "pt"

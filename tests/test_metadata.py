@@ -23,6 +23,25 @@ def test_dates_become_iso_at_the_precision_printed(printed, iso):
     assert normalise_date(printed) == iso
 
 
+@pytest.mark.parametrize(
+    ("printed", "iso"),
+    [
+        ("Find out more: 12 March 2020", "2020-03-12"),  # "out" is Portuguese October only by a day
+        ("Set in Paris on 3 May 2019", "2019-05-03"),  # "set" is Portuguese September only by a day
+        ("12 out. 2020", "2020-10-12"),
+        ("publicado el 5 de mayo del 2021", "2021-05-05"),
+        ("1er janvier 2020", "2020-01-01"),
+        ("1. März 2020", "2020-03-01"),
+        ("March 12th, 2020", "2020-03-12"),
+        ("Tue Jan 28 15:28:56 CET 2020", "2020-01-28"),  # faz.net's date meta tag
+        ("Mai 2019", "2019-05"),
+        ("Set 2019 aside", "2019"),
+    ],
+)
+def test_month_names_count_only_in_whole_date_expressions(printed, iso):
+    assert normalise_date(printed) == iso
+
+
 def test_isbn_checksums():
     assert isbn_is_valid("1-894992-13-X")
     assert isbn_is_valid("978-3-16-148410-0")

@@ -23,6 +23,7 @@ _PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[Hea
 # Any text, with more of what breaks parsers: digits of other scripts, superscripts, bidi and
 # zero-width controls, letters with marks.
 _ODD = "²³¹⁰₂½①٣٠३３𝟚〇፲\u202e\u2066\u200b\u200d\ufeff\u00ad\x00\x0b\x85\u2028é́ñ"
+_MARKS = "".join(c for c in _ODD if not c.isalpha())  # marks, controls, digits: no letters, which would be words
 _TEXT = st.text(alphabet=st.one_of(st.characters(exclude_categories=("Cs",)), st.sampled_from(_ODD)), max_size=200)
 _ISO_DATE = re.compile(r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$")
 _MONTHS = ["March", "mars", "marzo", "Mar.", "MARCH", "märz"]
@@ -44,7 +45,7 @@ def test_a_date_from_any_text_is_none_or_a_real_iso_date(text):
 
 
 @_PROPERTY
-@given(st.integers(1, 28), st.integers(1901, 2199), st.sampled_from(_MONTHS), st.text(alphabet=_ODD, min_size=1, max_size=3), st.integers(0, 3))
+@given(st.integers(1, 28), st.integers(1901, 2199), st.sampled_from(_MONTHS), st.text(alphabet=_MARKS, min_size=1, max_size=3), st.integers(0, 3))
 def test_odd_marks_beside_a_printed_date_leave_it_read(day, year, month, mark, where):
     words = [str(day), month, str(year)]
     words.insert(where, mark)  # a footnote mark, a bidi control, another script's digit
