@@ -71,7 +71,11 @@ def _xmp(document: PDFDocument) -> dict[str, str]:
     if not isinstance(stream, PDFStream):
         return {}
     try:
-        root = ET.fromstring(stream.get_data())
+        packet = stream.get_data()
+    except Exception:  # noqa: BLE001 - pdfminer's decoders raise anything on a damaged stream (IndexError, RuntimeError, ...)
+        return {}  # a packet that cannot be decoded is no XMP; Info is read all the same
+    try:
+        root = ET.fromstring(packet)
     except (ET.ParseError, ValueError, TypeError):
         return {}
     found: dict[str, str] = {}

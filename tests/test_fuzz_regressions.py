@@ -18,7 +18,8 @@ from docpipe.document import Document, Reject, Source
 from docpipe.isolation import Limits, run_isolated
 from docpipe.pipeline import Settings, process_bytes, sha256_of
 from docpipe.reasons import RejectReason
-from fuzzing import small_pdf
+from conftest import DATA
+from fuzzing import Seed, mutate, small_pdf
 from parsers import html_metadata
 from parsers.encoding import decode
 from parsers.pdfminer_patches import decompress_corrupted
@@ -84,6 +85,17 @@ def test_objects_that_are_references_to_themselves_end_at_once(tmp_path):
     for name, outcome in zip(loops, run_isolated(paths, Settings(), 2, Limits(seconds_per_document=60, memory_bytes=2**30))):
         assert isinstance(outcome, Document), (name, _message(outcome))
         assert "forty schools" in outcome.text and outcome.warnings == []
+
+
+def test_an_xmp_packet_that_cannot_be_decoded_is_no_xmp():
+    # fuzz-2027 #1065 (tests/data's Hindawi paper, its XMP stream given another /Filter): pdfminer's
+    # decoder raised IndexError; the paper landed, but without its Info metadata and with a warning.
+    paper = DATA / "pdf" / "en_hindawi2010_2col.pdf"
+    data, mutations = mutate(Seed(paper.name, "pdf", paper.read_bytes()), 10109864902546653412, [])
+    assert mutations == ("pdf_filter",)
+    doc = _process(data, "paper.pdf")
+    assert isinstance(doc, Document) and doc.warnings == [], doc.warnings
+    assert doc.metadata.title == _process(paper.read_bytes(), "paper.pdf").metadata.title
 
 
 def test_a_declared_charset_that_refuses_the_bytes_falls_back():
