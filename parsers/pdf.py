@@ -31,7 +31,7 @@ from pdfminer.utils import Matrix
 from docpipe.document import Block, BlockKind, Document, RejectedInput, Source
 from docpipe.textnorm import normalise_text
 from parsers import pdf_metadata
-from parsers.pdf_layout import LAYOUT_PARAMS, Line, PageBlock, page_blocks
+from parsers.pdf_layout import LAYOUT_PARAMS, Line, PageBlock, figure_text, page_blocks
 
 # pdfminer logs every oddity of a damaged file it reads past as a warning, some once per
 # object: that is stderr noise for a run, and whatever makes a file unusable is a reject.
@@ -123,11 +123,15 @@ def parse_pdf(
     interpreter = PDFPageInterpreter(resources, device)
     page_blocks_found: list[PageBlock] = []
     failed_pages = 0
+    first_page_figures = ""
     for number, page in enumerate(pages, start=1):
         _refuse_inflation_bomb(page, number, max_content_bytes)
         try:
             interpreter.process_page(page)
-            page_blocks_found.extend(page_blocks(device.get_result(), number))
+            layout = device.get_result()
+            page_blocks_found.extend(page_blocks(layout, number))
+            if number == 1:
+                first_page_figures = figure_text(layout)
         except _PDF_ERRORS:
             failed_pages += 1
     if failed_pages == len(pages):
@@ -145,7 +149,7 @@ def parse_pdf(
         raise RejectedInput("no_text_layer", f"{len(pages)} {page_word} without a text layer (scanned? OCR it first)")
 
     doc.blocks = _blocks(page_blocks_found, lines)
-    _metadata_from_pages(doc, page_blocks_found)
+    _metadata_from_pages(doc, page_blocks_found, first_page_figures)
     return doc
 
 
@@ -461,7 +465,7 @@ def _follows_heading(blocks: list[Block]) -> bool:
     return len(recent) == 2 and recent[0].kind is BlockKind.HEADING and not recent[0].attrs.get("run_in") and len(recent[1].text) < 100
 
 
-def _metadata_from_pages(doc: Document, found: list[PageBlock]) -> None:
+def _metadata_from_pages(doc: Document, found: list[PageBlock], first_page_figures: str) -> None:
     meta = doc.metadata
     first_pages = [b for b in doc.blocks if b.page is not None and b.page <= 2]
     first_page = [b for b in first_pages if b.page == 1] or first_pages
@@ -480,13 +484,23 @@ def _metadata_from_pages(doc: Document, found: list[PageBlock]) -> None:
             title = f"{title} {following[0].text}"
         if not meta.title or _block_starting_with(first_page, meta.title) is title_block:
             meta.title = title
-        after = first_page[first_page.index(title_block) + 1 :][:8]
         if not meta.authors:
-            meta.authors = pdf_metadata.authors_from([b.text for b in after])
+            at = first_page.index(title_block)
+            lines_of = {tuple(round(v, 1) for v in b.bbox): b.lines for b in found if b.page == title_block.page}
+            front = [_front_block(b, lines_of) for b in first_page]
+            meta.authors = pdf_metadata.authors_from(front[:at], front[at + 1 :])
     last_pages = [b for b in doc.blocks if b.page is not None and b.page >= (meta.page_count or 1) - 1]
     # Identifiers of the document itself are printed at its front or back, not in its references.
     own = [b.text for b in first_pages + last_pages if b.kind is not BlockKind.REFERENCE]
     pdf_metadata.identifiers_from_text("\n".join(own), meta)
+    # Its DOI: in the first page's banner or a running head or foot first (the first page's
+    # text may cite another DOI: an erratum's article), then anywhere on the first page, then
+    # a block of the last page that starts with it ("doi:10.1186/... Cite this article as");
+    # never elsewhere in the last pages, where the references' DOIs are.
+    page_furniture = [b.text for b in doc.blocks if b.attrs.get("page_edge") and b.kind is not BlockKind.REFERENCE]
+    front = [b.text for b in first_page if b.kind is not BlockKind.REFERENCE]
+    last_page = [b.text for b in doc.blocks if b.page == meta.page_count and pdf_metadata.starts_with_doi(b.text)]
+    meta.doi = meta.doi or pdf_metadata.doi_from_text("\n".join([first_page_figures, *page_furniture, *front, *last_page]))
     meta.series = meta.series or pdf_metadata.series_number([line.text for b in found if b.page == 1 for line in b.lines])
     front_and_back = [b.text for b in first_pages + last_pages if len(b.text) < 400]
     short_lines = [b.text for b in first_pages + last_pages if len(b.text) < 150]
@@ -496,6 +510,13 @@ def _metadata_from_pages(doc: Document, found: list[PageBlock]) -> None:
         or pdf_metadata.fallback_date(meta)
     )
     meta.publisher = meta.publisher or pdf_metadata.publisher_from(front_and_back)
+
+
+def _front_block(block: Block, lines_of: dict[tuple[float, ...], list[Line]]) -> pdf_metadata.FrontBlock:
+    """A title-page block as the author finder reads it: style, and lines cut at wide gaps."""
+    lines = lines_of.get(tuple(block.bbox or ()))
+    spans = [line.spans or (line.text,) for line in lines] if lines else [(block.text,)]
+    return (round(block.font_size or 0, 1), block.bold), spans
 
 
 def _squeeze(text: str) -> str:

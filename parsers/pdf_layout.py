@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pdfminer.layout import LAParams, LTAnno, LTChar, LTPage, LTTextBox, LTTextLine
+from pdfminer.layout import LAParams, LTAnno, LTChar, LTFigure, LTPage, LTTextBox, LTTextLine
 
 # char_margin 2.0 / word_margin 0.1: pdfminer's defaults; a smaller char_margin breaks the
 # lines of justified text at its wide word spaces.
@@ -28,7 +28,8 @@ _ITALIC_FONT = re.compile(r"italic|oblique|[,.-]it?$", re.I)
 _BOLD_FONT = re.compile(r"bold|black|heavy|demi|[,.-]b$|[,.-]bd$", re.I)
 _CID = re.compile(r"\(cid:\d+\)")
 _MARKER_GLYPHS = frozenset("0123456789,*∗†‡§¶IVX")
-_PRESENTATION_FORMS = range(0xFB00, 0xFB07)  # ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ
+_PRESENTATION_FORMS = range(0xFB00, 0xFB07)
+_WIDE_GAP = 1.0  # in ems: wider than any word space of justified text  # ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ
 _TERMINAL = (".", "!", "?", ":", ";", '."', ".”", "?”", "!”", ".)")
 _BULLET = re.compile(r"^(?:[•●▪■◦○∙·‣⁃–—*-]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)]|\(?[ivx]{1,4}\))\s")
 
@@ -46,6 +47,9 @@ class Line:
     lead_label: str = ""  # a bold or larger run starting a line set in another style (run-in heading)
     chars: int = 0
     cid_glyphs: int = 0
+    # The line's text cut at gaps wider than a letter space plus an em (names set side by
+    # side on a title page: "Ahmed El Kholy    Nizar Habash"); empty when it has none.
+    spans: tuple[str, ...] = ()
 
 
 @dataclass
@@ -105,17 +109,21 @@ def read_lines(line: LTTextLine) -> list[Line]:
     items = list(line)
     chars = [item for item in items if isinstance(item, LTChar)]
     cuts = [0]
+    spaced: set[int] = set()  # ids of the glyphs after a wide gap that cuts no segment
     for left, right in zip(chars, chars[1:]):
         gap = right.x0 - left.x1
         # Most gaps are word spaces or less: the cheap test first, this runs for every glyph.
-        if gap > 1.5 * left.size and gap > 1.5 * right.size and (_face(left.fontname)[0] != _face(right.fontname)[0] or abs(left.size - right.size) > 1):
-            cuts.append(items.index(right, cuts[-1]))
+        if gap > _WIDE_GAP * left.size:
+            if gap > 1.5 * left.size and gap > 1.5 * right.size and (_face(left.fontname)[0] != _face(right.fontname)[0] or abs(left.size - right.size) > 1):
+                cuts.append(items.index(right, cuts[-1]))
+            else:
+                spaced.add(id(right))
     cuts.append(len(items))
     segments = [items[start:end] for start, end in zip(cuts, cuts[1:])]
-    return [found for found in (_read_segment(segment, line.y0, line.y1) for segment in segments) if found]
+    return [found for found in (_read_segment(segment, line.y0, line.y1, spaced) for segment in segments) if found]
 
 
-def _read_segment(items: list, y0: float, y1: float) -> Line | None:
+def _read_segment(items: list, y0: float, y1: float, spaced: set[int]) -> Line | None:
     """A line's text without overprinted duplicates, (cid:N) glyphs or ligature glyphs."""
     parts: list[str] = []
     drawn: dict[str, list[tuple[float, float]]] = {}  # glyph -> where it was already drawn
@@ -126,6 +134,7 @@ def _read_segment(items: list, y0: float, y1: float) -> Line | None:
     previous: LTChar | None = None
     first_glyph: LTChar | None = None
     pending_space = False
+    span_starts: list[int] = []  # where in ``parts`` a wide gap falls
     glyph_sizes = [item.size for item in items if isinstance(item, LTChar)]
     if not glyph_sizes:
         return None
@@ -162,6 +171,8 @@ def _read_segment(items: list, y0: float, y1: float) -> Line | None:
                 if not (ligature_gap and item.x0 - previous.x1 < 0.2 * item.size and glyph.islower()):
                     parts.append(" ")
             pending_space = False
+            if spaced and id(item) in spaced and parts:
+                span_starts.append(len(parts))
             if len(glyph) == 1 and ord(glyph) in _PRESENTATION_FORMS:
                 glyph = unicodedata.normalize("NFKC", glyph)
             parts.append(glyph)
@@ -201,7 +212,14 @@ def _read_segment(items: list, y0: float, y1: float) -> Line | None:
         lead_label=lead_label,
         chars=len(sizes),
         cid_glyphs=cid_glyphs,
+        spans=_spans(parts, span_starts) if span_starts else (),
     )
+
+
+def _spans(parts: list[str], starts: list[int]) -> tuple[str, ...]:
+    bounds = [0, *starts, len(parts)]
+    pieces = (" ".join("".join(parts[a:b]).split()) for a, b in zip(bounds, bounds[1:]))
+    return tuple(piece for piece in pieces if piece)
 
 
 def _columns(boxes: list[tuple[LTTextBox, list[Line]]]) -> list[list[tuple[LTTextBox, list[Line]]]]:
@@ -357,3 +375,27 @@ def _join_column_breaks(blocks: list[PageBlock]) -> list[PageBlock]:
         else:
             joined.append(block)
     return joined
+
+
+def figure_text(layout: LTPage) -> str:
+    """The text drawn inside the page's form XObjects, one line per baseline.
+
+    pdfminer does not group it into boxes, so it is not in the page's blocks; journals set
+    their banner there (DOI, article type, journal name) and nothing else reads it.
+    """
+    lines: list[str] = []
+    previous: LTChar | None = None
+    pending = [item for item in layout if isinstance(item, LTFigure)]
+    while pending:
+        for item in pending.pop(0):
+            if isinstance(item, LTFigure):
+                pending.append(item)
+            elif isinstance(item, LTChar):
+                new_line = previous is None or abs(item.y0 - previous.y0) > 0.5 * item.size or item.x0 < previous.x0
+                if new_line:
+                    lines.append("")
+                elif item.x0 - previous.x1 > 0.25 * item.size:
+                    lines[-1] += " "
+                lines[-1] += item.get_text()
+                previous = item
+    return "\n".join(lines)
