@@ -47,6 +47,7 @@ _HEADING_LANGUAGE: dict[str, str] = {
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*|[IVXLC]+|[A-Z])[.)]?\s+")
 _DECORATION = re.compile(r"[*_#`]+")
 _RUN_IN = re.compile(r"^\W*([^\W\d_][^\W\d_ ]*(?:\s[^\W\d_]+)?)\s*[*_]*\s*(?:[.:—–]|\s-)[*_]*\s+(?=\w)")
+_COMBINED_HEADING = re.compile(r"\s*[-–—/|]\s*")
 _SHORT_PARAGRAPH_CHARS = 40
 _SUBSTANTIVE_LETTERS = 25
 _LETTER = re.compile(r"[^\W\d_]")
@@ -85,6 +86,10 @@ class _Start:
     heading: str  # as printed
     hint: str  # language of the heading word
     run_in_rest: str | None  # text after a run-in heading, which belongs to the abstract
+    # A combined heading ("Résumé – Abstract") heads one abstract per language, in its order,
+    # the later ones without a heading of their own: the languages still to come.
+    then: tuple[str, ...] = ()
+    body_from: int | None = None  # where the text starts, if not right after the heading
 
 
 # Abstracts found: each with its heading (None: unheaded) and the indices of its blocks.
@@ -97,9 +102,9 @@ def _heading_start(index: int, block: Block) -> _Start | None:
         block.kind is BlockKind.PARAGRAPH and len(text) <= _SHORT_PARAGRAPH_CHARS
     )
     if short:
-        hint = _HEADING_LANGUAGE.get(heading_key(text))
-        if hint:
-            return _Start(index, _DECORATION.sub("", text).strip(), hint, None)
+        hints = _heading_languages(heading_key(text))
+        if hints:
+            return _Start(index, _DECORATION.sub("", text).strip(), hints[0], None, hints[1:])
     if block.kind is BlockKind.PARAGRAPH:
         match = _RUN_IN.match(text)
         if match:
@@ -107,6 +112,16 @@ def _heading_start(index: int, block: Block) -> _Start | None:
             if hint:
                 return _Start(index, match.group(1).strip(), hint, text[match.end():].strip())
     return None
+
+
+def _heading_languages(key: str) -> tuple[str, ...]:
+    """The language of a heading word, or of each part of a combined heading, in order."""
+    hint = _HEADING_LANGUAGE.get(key)
+    if hint:
+        return (hint,)
+    parts = _COMBINED_HEADING.split(key)
+    hints = tuple(_HEADING_LANGUAGE.get(part) for part in parts)
+    return hints if len(parts) > 1 and all(hints) and len(set(hints)) == len(hints) else ()  # type: ignore[return-value]
 
 
 def _letters(text: str) -> int:
@@ -155,6 +170,13 @@ def _headed_abstracts(doc: Document) -> tuple[_Found, _Found]:
         i = after
         if any(m != start.index for m in members) or start.run_in_rest:
             (front if at_front else back).append((start, members))
+        for hint in start.then:
+            # The next language's abstract follows without a heading, in that language.
+            if i >= len(blocks) or not _is_substantive(blocks[i]) or blocks[i].language != hint:
+                break
+            following = _Start(start.index, start.heading, hint, None, body_from=i)
+            members, i = _abstract_body(blocks, following)
+            (front if at_front else back).append((following, members))
     return front, back
 
 
@@ -173,7 +195,7 @@ def _abstract_body(blocks: list[Block], start: _Start) -> tuple[list[int], int]:
     if start.run_in_rest is not None:
         members.append(start.index)
         language = blocks[start.index].language
-    j = start.index + 1
+    j = start.index + 1 if start.body_from is None else start.body_from
     while j < len(blocks):
         block = blocks[j]
         if block.kind is BlockKind.HEADING or _heading_start(j, block) is not None:
@@ -287,7 +309,7 @@ def split_abstracts(doc: Document) -> Document:
             for m in members
         ]
         if start is not None:
-            doc.blocks[start.index].attrs["abstract"] = language
+            doc.blocks[start.index].attrs.setdefault("abstract", language)
         for block in text_blocks:
             block.attrs["abstract"] = language
         if language not in doc.abstracts:

@@ -17,6 +17,8 @@ from functools import lru_cache
 
 from pdfminer.layout import LAParams, LTAnno, LTChar, LTFigure, LTPage, LTTextBox, LTTextLine
 
+from parsers.pdf_repair import join_spacing_accents
+
 # char_margin 2.0 / word_margin 0.1: pdfminer's defaults; a smaller char_margin breaks the
 # lines of justified text at its wide word spaces.
 # line_margin 0.4 (default 0.5): keeps a heading and the paragraph under it in separate boxes.
@@ -184,7 +186,7 @@ def _read_segment(items: list, y0: float, y1: float, spaced: set[int]) -> Line |
             first_glyph = first_glyph or item
         elif isinstance(item, LTAnno) and item.get_text() == " ":
             pending_space = True
-    text = " ".join("".join(parts).split())
+    text = join_spacing_accents(" ".join("".join(parts).split()))
     if not text:
         return None
     bold_share = sum(bold_flags) / len(bold_flags)
@@ -198,7 +200,7 @@ def _read_segment(items: list, y0: float, y1: float, spaced: set[int]) -> Line |
             if part != " ":
                 glyphs_seen += 1
             if glyphs_seen > run:
-                lead_label = " ".join("".join(parts[:index]).split())
+                lead_label = join_spacing_accents(" ".join("".join(parts[:index]).split()))
                 break
     return Line(
         text=text,
@@ -218,7 +220,7 @@ def _read_segment(items: list, y0: float, y1: float, spaced: set[int]) -> Line |
 
 def _spans(parts: list[str], starts: list[int]) -> tuple[str, ...]:
     bounds = [0, *starts, len(parts)]
-    pieces = (" ".join("".join(parts[a:b]).split()) for a, b in zip(bounds, bounds[1:]))
+    pieces = (join_spacing_accents(" ".join("".join(parts[a:b]).split())) for a, b in zip(bounds, bounds[1:]))
     return tuple(piece for piece in pieces if piece)
 
 

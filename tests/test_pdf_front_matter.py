@@ -1,5 +1,8 @@
 """Title, authors, DOI and abstracts of real papers from the PDF corpus that came out wrong before.
 
+The combined-heading tests build the blocks the TALN 2001-2004 title pages give (those PDFs
+are not redistributable).
+
 Files: tests/data/pdf/ (the openly licensed corpus PDFs, see tests/data/README.md); the
 expected values are those of the corpus's ground truth (the publishers' own XML).
 """
@@ -10,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from docpipe.document import Document
+from docpipe.abstracts import split_abstracts
+from docpipe.document import Block, BlockKind, Document, Source
+from docpipe.language import tag_languages
 from docpipe.pipeline import process_path
 
 DATA = Path(__file__).resolve().parent / "data" / "pdf"
@@ -52,3 +57,35 @@ def test_doi_in_the_first_page_banner(documents: dict[str, Document]) -> None:
 
 def test_doi_opening_the_last_page_citation_line(documents: dict[str, Document]) -> None:
     assert documents["en_jtmo2010_bmc"].metadata.doi == "10.1186/1752-2897-4-1"
+
+
+def _split(*blocks: tuple[BlockKind, str]) -> Document:
+    doc = Document(source=Source("test", "", 0), blocks=[Block(kind, text, page=1) for kind, text in blocks])
+    return split_abstracts(tag_languages(doc))
+
+
+def test_a_combined_heading_heads_one_abstract_per_language_in_its_order() -> None:
+    # TALN 2001-2004: "1 Résumé – Abstract", then the French paragraph, then the English one
+    # with no heading of its own, then the keywords (French) and the first section.
+    doc = _split(
+        (BlockKind.HEADING, "1 Résumé – Abstract *"),
+        (BlockKind.PARAGRAPH, "Le cadre de cette étude concerne les systèmes de dialogue via le téléphone entre un serveur de données et un utilisateur."),
+        (BlockKind.PARAGRAPH, "Within the framework of Human-Computer dialogue in spontaneous speech, we propose a method which automatically builds a language model."),
+        (BlockKind.PARAGRAPH, "Reconnaissance automatique de la parole ; modèles de langage statistiques ; serveurs de dialogue."),
+        (BlockKind.HEADING, "2 Introduction"),
+        (BlockKind.PARAGRAPH, "Les modèles de langage utilisés habituellement dans les systèmes de reconnaissance de la parole sont probabilistes."),
+    )
+    assert sorted(doc.abstracts) == ["en", "fr"]
+    assert doc.abstracts["fr"].text.startswith("Le cadre de cette étude")
+    assert doc.abstracts["en"].text.startswith("Within the framework") and doc.abstracts["en"].text.endswith("language model.")
+    assert doc.abstracts["en"].heading == "1 Résumé – Abstract"
+
+
+def test_a_combined_heading_needs_the_second_language_to_follow() -> None:
+    doc = _split(
+        (BlockKind.HEADING, "Résumé – Abstract"),
+        (BlockKind.PARAGRAPH, "Le cadre de cette étude concerne les systèmes de dialogue via le téléphone entre un serveur de données et un utilisateur."),
+        (BlockKind.HEADING, "Introduction"),
+        (BlockKind.PARAGRAPH, "Within the framework of Human-Computer dialogue in spontaneous speech, we propose a method which automatically builds a language model."),
+    )
+    assert sorted(doc.abstracts) == ["fr"]
