@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import statistics
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -24,7 +25,9 @@ from parsers.pdf_repair import join_spacing_accents
 # line_margin 0.4 (default 0.5): keeps a heading and the paragraph under it in separate boxes.
 # boxes_flow None: we order boxes by columns (see above). detect_vertical off: rotated
 # margin text (arXiv stamps, licences) would otherwise become boxes in the reading flow.
-LAYOUT_PARAMS = LAParams(char_margin=2.0, word_margin=0.1, line_margin=0.4, boxes_flow=None, detect_vertical=False)
+# all_texts: lay out the text inside form XObjects too (see _text_boxes).
+LAYOUT_PARAMS = LAParams(char_margin=2.0, word_margin=0.1, line_margin=0.4, boxes_flow=None, detect_vertical=False, all_texts=True)
+_STAMPED_PAGE_SHARE = 0.4  # of the page's area: a form this large is a page drawn into the page
 
 _ITALIC_FONT = re.compile(r"italic|oblique|[,.-]it?$", re.I)
 _BOLD_FONT = re.compile(r"bold|black|heavy|demi|[,.-]b$|[,.-]bd$", re.I)
@@ -315,17 +318,16 @@ def _starts_new_paragraph(previous: Line, line: Line, following: Line | None, bo
 def page_blocks(layout: LTPage, page_number: int) -> list[PageBlock]:
     """The page's paragraphs in reading order (not yet joined across columns or pages)."""
     boxes = []
-    for item in layout:
-        if isinstance(item, LTTextBox):
-            lines: list[Line] = []
-            for child in item:
-                if isinstance(child, LTTextLine):
-                    for line in read_lines(child):
-                        # Overprinted with an offset, pdfminer makes one line per strike.
-                        if not any(line.text == kept.text and abs(line.y0 - kept.y0) < 1 and abs(line.x0 - kept.x0) < 2 for kept in lines[-3:]):
-                            lines.append(line)
-            if lines:
-                boxes.append((item, lines))
+    for item in _text_boxes(layout, layout.width * layout.height):
+        lines: list[Line] = []
+        for child in item:
+            if isinstance(child, LTTextLine):
+                for line in read_lines(child):
+                    # Overprinted with an offset, pdfminer makes one line per strike.
+                    if not any(line.text == kept.text and abs(line.y0 - kept.y0) < 1 and abs(line.x0 - kept.x0) < 2 for kept in lines[-3:]):
+                        lines.append(line)
+        if lines:
+            boxes.append((item, lines))
     blocks: list[PageBlock] = []
     for box, lines in _reading_order(boxes):
         current = PageBlock([lines[0]], page_number, box.x0, box.x1)
@@ -379,25 +381,33 @@ def _join_column_breaks(blocks: list[PageBlock]) -> list[PageBlock]:
     return joined
 
 
-def figure_text(layout: LTPage) -> str:
-    """The text drawn inside the page's form XObjects, one line per baseline.
+def _text_boxes(container: LTPage | LTFigure, page_area: float) -> Iterator[LTTextBox]:
+    """The text boxes of the page and of any form XObject drawn over much of it.
 
-    pdfminer does not group it into boxes, so it is not in the page's blocks; journals set
-    their banner there (DOI, article type, journal name) and nothing else reads it.
+    Proceedings assembled from the authors' PDFs draw each original page as one form
+    XObject: its text is the page's text. Smaller forms (a logo, a chart, a banner) stay out
+    of the reading flow, as pdfminer's own text boxes leave them out.
     """
+    for item in container:
+        if isinstance(item, LTTextBox):
+            yield item
+        elif isinstance(item, LTFigure) and item.width * item.height >= _STAMPED_PAGE_SHARE * page_area:
+            yield from _text_boxes(item, page_area)
+
+
+def figure_text(layout: LTPage) -> str:
+    """The text drawn inside the page's smaller form XObjects, one line per text line.
+
+    None of it is in the page's blocks (see ``_text_boxes``); journals set their banner
+    there (DOI, article type, journal name), and only the DOI finder reads it.
+    """
+    page_area = layout.width * layout.height
     lines: list[str] = []
-    previous: LTChar | None = None
-    pending = [item for item in layout if isinstance(item, LTFigure)]
+    pending = [item for item in layout if isinstance(item, LTFigure) and item.width * item.height < _STAMPED_PAGE_SHARE * page_area]
     while pending:
-        for item in pending.pop(0):
+        for item in pending.pop():
             if isinstance(item, LTFigure):
                 pending.append(item)
-            elif isinstance(item, LTChar):
-                new_line = previous is None or abs(item.y0 - previous.y0) > 0.5 * item.size or item.x0 < previous.x0
-                if new_line:
-                    lines.append("")
-                elif item.x0 - previous.x1 > 0.25 * item.size:
-                    lines[-1] += " "
-                lines[-1] += item.get_text()
-                previous = item
+            elif isinstance(item, LTTextBox):
+                lines.extend(line.get_text().strip() for line in item if isinstance(line, LTTextLine))
     return "\n".join(lines)

@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 
 from docpipe.abstracts import split_abstracts
-from docpipe.document import Block, BlockKind, Document, Source
+from docpipe.document import Block, BlockKind, Document, RejectedInput, Source, SourceType
 from docpipe.language import tag_languages
 from docpipe.pipeline import process_path
+from hostile import assemble_pdf
+from parsers.pdf import parse_pdf
 
 DATA = Path(__file__).resolve().parent / "data" / "pdf"
 
@@ -89,3 +91,37 @@ def test_a_combined_heading_needs_the_second_language_to_follow() -> None:
         (BlockKind.PARAGRAPH, "Within the framework of Human-Computer dialogue in spontaneous speech, we propose a method which automatically builds a language model."),
     )
     assert sorted(doc.abstracts) == ["fr"]
+
+
+def _stamped_page_pdf(form_box: bytes) -> bytes:
+    """One page whose text is all inside a form XObject of the given /BBox (as pdfpages draws a page)."""
+    text = (
+        b"BT /F1 16 Tf 72 700 Td (A title drawn inside a form) Tj ET "
+        b"BT /F1 10 Tf 72 660 Td (Every line of this page was drawn by the form, as proceedings do with each paper.) Tj ET"
+    )
+    content = b"q /Fm1 Do Q"
+    return assemble_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /XObject << /Fm1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /XObject /Subtype /Form /BBox " + form_box + b" /Resources << /Font << /F1 6 0 R >> >> /Length %d >>\nstream\n" % len(text)
+        + text + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ])
+
+
+def test_the_text_of_a_page_drawn_as_one_form_is_the_page_text() -> None:
+    # The TALN/RECITAL 2012 proceedings draw each paper's pages this way: before, only the
+    # page numbers the proceedings added were read.
+    data = _stamped_page_pdf(b"[0 0 612 792]")
+    doc = parse_pdf(data, Source("stamped.pdf", "", len(data), SourceType.PDF))
+    assert "A title drawn inside a form" in doc.text
+    assert "Every line of this page was drawn by the form" in doc.text
+
+
+def test_the_text_of_a_small_form_stays_out_of_the_page_text() -> None:
+    # A logo, chart or banner drawn as a form: pdfminer's text boxes leave it out, so do we.
+    data = _stamped_page_pdf(b"[72 640 468 80]")  # pdfminer reads a form's /BBox as x, y, width, height
+    with pytest.raises(RejectedInput, match="no_text_layer|without a text layer"):
+        parse_pdf(data, Source("banner.pdf", "", len(data), SourceType.PDF))
