@@ -48,6 +48,12 @@ _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*|[IVXLC]+|[A-Z])[.)]?\s+")
 _DECORATION = re.compile(r"[*_#`]+")
 _RUN_IN = re.compile(r"^\W*([^\W\d_][^\W\d_ ]*(?:\s[^\W\d_]+)?)\s*[*_]*\s*(?:[.:—–]|\s-)[*_]*\s+(?=\w)")
 _COMBINED_HEADING = re.compile(r"\s*[-–—/|]\s*")
+# The keywords under an abstract end it ("Mots-clés : ...", "Palavras-chave:", "DESCRIPTORS:").
+_KEYWORDS = re.compile(
+    r"^\W*(?:key\s?-?words?|index terms|mots?[- ]cl(?:é|e|ef)s?|palabras?[- ]claves?|palavras?[- ]chaves?|"
+    r"descritores|descriptores|descriptors|unitermos)\s*[:.—–-]",
+    re.I,
+)
 _SHORT_PARAGRAPH_CHARS = 40
 _SUBSTANTIVE_LETTERS = 25
 _LETTER = re.compile(r"[^\W\d_]")
@@ -171,7 +177,10 @@ def _headed_abstracts(doc: Document) -> tuple[_Found, _Found]:
         if any(m != start.index for m in members) or start.run_in_rest:
             (front if at_front else back).append((start, members))
         for hint in start.then:
-            # The next language's abstract follows without a heading, in that language.
+            # The next language's abstract follows without a heading, in that language,
+            # maybe after the keywords of the previous one.
+            while i < len(blocks) and blocks[i].kind in _TEXT_KINDS and _KEYWORDS.match(blocks[i].text):
+                i += 1
             if i >= len(blocks) or not _is_substantive(blocks[i]) or blocks[i].language != hint:
                 break
             following = _Start(start.index, start.heading, hint, None, body_from=i)
@@ -198,7 +207,7 @@ def _abstract_body(blocks: list[Block], start: _Start) -> tuple[list[int], int]:
     j = start.index + 1 if start.body_from is None else start.body_from
     while j < len(blocks):
         block = blocks[j]
-        if block.kind is BlockKind.HEADING or _heading_start(j, block) is not None:
+        if block.kind is BlockKind.HEADING or _heading_start(j, block) is not None or _KEYWORDS.match(block.text):
             break
         if block.kind in _SKIPPED_KINDS:
             j += 1

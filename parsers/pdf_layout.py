@@ -255,6 +255,20 @@ def _columns(boxes: list[tuple[LTTextBox, list[Line]]]) -> list[list[tuple[LTTex
     return [sorted(column, key=lambda e: -e[0].y1) for column in columns if column]
 
 
+def _heading_of(band: list[tuple[LTTextBox, list[Line]]], wide: LTTextBox, line_height: float) -> tuple[LTTextBox, list[Line]] | None:
+    """The band's lowest box, if it heads the wide box under it rather than a column.
+
+    It starts where the wide box starts, sits right above it and below everything else
+    in the band ("Résumé" under a centred author line): read after the band, not as its
+    first column.
+    """
+    lowest = min(band, key=lambda e: e[0].y0)
+    box = lowest[0]
+    heads = abs(box.x0 - wide.x0) <= 2 and 0 <= box.y0 - wide.y1 <= 2 * line_height
+    alone = all(box.y1 < other.y0 for other, _ in band if other is not box)
+    return lowest if heads and alone and len(band) > 1 else None
+
+
 def _reading_order(boxes: list[tuple[LTTextBox, list[Line]]]) -> list[tuple[LTTextBox, list[Line]]]:
     """Bands top to bottom, columns left to right inside a band.
 
@@ -282,7 +296,12 @@ def _reading_order(boxes: list[tuple[LTTextBox, list[Line]]]) -> list[tuple[LTTe
         box = entry[0]
         wide = box.width >= wide_at
         if band and (wide or box.y1 < band_bottom - 2 * line_height):
+            heading = _heading_of(band, box, line_height) if wide else None
+            if heading is not None:
+                band.remove(heading)
             flush()
+            if heading is not None:
+                ordered.append(heading)
             band_bottom = float("inf")
         band.append(entry)
         band_bottom = min(band_bottom, box.y0)

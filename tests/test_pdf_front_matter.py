@@ -125,3 +125,48 @@ def test_the_text_of_a_small_form_stays_out_of_the_page_text() -> None:
     data = _stamped_page_pdf(b"[72 640 468 80]")  # pdfminer reads a form's /BBox as x, y, width, height
     with pytest.raises(RejectedInput, match="no_text_layer|without a text layer"):
         parse_pdf(data, Source("banner.pdf", "", len(data), SourceType.PDF))
+
+
+def test_keywords_end_an_abstract_and_a_combined_heading_reads_past_them() -> None:
+    doc = _split(
+        (BlockKind.HEADING, "Résumé - Abstract"),
+        (BlockKind.PARAGRAPH, "Le cadre de cette étude concerne les systèmes de dialogue via le téléphone entre un serveur de données et un utilisateur."),
+        (BlockKind.PARAGRAPH, "Mots-clés : dialogue, modèles de langage, reconnaissance de la parole."),
+        (BlockKind.PARAGRAPH, "Within the framework of Human-Computer dialogue in spontaneous speech, we propose a method which automatically builds a language model."),
+        (BlockKind.PARAGRAPH, "Keywords: dialogue, language models, speech recognition."),
+        (BlockKind.HEADING, "1 Introduction"),
+        (BlockKind.PARAGRAPH, "Les modèles de langage utilisés habituellement dans les systèmes de reconnaissance de la parole sont probabilistes."),
+    )
+    assert doc.abstracts["fr"].text.endswith("entre un serveur de données et un utilisateur.")
+    assert doc.abstracts["en"].text.endswith("automatically builds a language model.")
+
+
+def _page_pdf(lines: list[tuple[float, float, float, str]]) -> bytes:
+    """A one-page Helvetica PDF with each (x, y, size, text) drawn as one line."""
+    content = b" ".join(b"BT /F1 %g Tf %g %g Td (%s) Tj ET" % (size, x, y, text.encode("latin-1")) for x, y, size, text in lines)
+    return assemble_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ])
+
+
+def test_a_heading_under_a_centred_author_line_is_read_after_it() -> None:
+    # The TALN 2006 title page: the left-aligned "Résumé" sits below the centred author and
+    # affiliation lines, right above the full-width abstract; read as a column of its own it
+    # came before the author, and the abstract lost its heading.
+    abstract = "Dans cet article, nous considerons un formalisme linguistique pour lequel la semantique est explicite."
+    data = _page_pdf([
+        (71, 720, 20, "Une dimension semantique dans les grammaires d'arbres adjoints"),
+        (250, 640, 16, "Claire Gardent"),
+        (243, 605, 12, "CNRS/LORIA claire.gardent@loria.fr"),
+        (71, 583, 14, "R\xe9sum\xe9"),
+        (71, 555, 10, abstract),
+        (71, 543, 10, abstract),
+        (71, 531, 10, abstract),
+    ])
+    doc = parse_pdf(data, Source("order.pdf", "", len(data), SourceType.PDF))
+    texts = [b.text for b in doc.blocks]
+    assert texts.index("Claire Gardent") < texts.index("Résumé") == texts.index(next(t for t in texts if t.startswith("Dans cet article"))) - 1
