@@ -484,11 +484,12 @@ def _metadata_from_pages(doc: Document, found: list[PageBlock], first_page_figur
             title = f"{title} {following[0].text}"
         if not meta.title or _block_starting_with(first_page, meta.title) is title_block:
             meta.title = title
-        if not meta.authors:
-            at = first_page.index(title_block)
-            lines_of = {tuple(round(v, 1) for v in b.bbox): b.lines for b in found if b.page == title_block.page}
-            front = [_front_block(b, lines_of) for b in first_page]
-            meta.authors = pdf_metadata.authors_from(front[:at], front[at + 1 :])
+        # The names printed under the title win over the Info Author, which often holds only
+        # the first author or the account that made the file.
+        at = first_page.index(title_block)
+        lines_of = {tuple(round(v, 1) for v in b.bbox): b.lines for b in found if b.page == title_block.page}
+        front = [_front_block(b, lines_of) for b in first_page]
+        meta.authors = pdf_metadata.authors_from(front[:at], front[at + 1 :]) or meta.authors
     last_pages = [b for b in doc.blocks if b.page is not None and b.page >= (meta.page_count or 1) - 1]
     # Identifiers of the document itself are printed at its front or back, not in its references.
     own = [b.text for b in first_pages + last_pages if b.kind is not BlockKind.REFERENCE]

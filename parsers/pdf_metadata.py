@@ -39,6 +39,7 @@ _COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:(?:19|20)\d\d[,\
 _NAME = re.compile(r"^[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|de|da|do|dos|del|la|van|von|der|y|e))+$")
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\by\b)\s*")
 _NEAR_TITLE_BLOCKS = 8
+_WRAPPED_NAME_LINES = 3
 _MARKERS = re.compile(r"[\d*∗†‡§¶]+|\b[IVX]{1,4}\b(?=,|$)")
 
 
@@ -166,6 +167,7 @@ _NAME_MARKER = re.compile(
     r"|(?<=[a-zà-ÿ])(?:I{1,3}|IV|VI{0,3}|IX|X{1,2})(?:\s*,\s*(?:I{1,3}|IV|VI{0,3}|IX|X{1,2}))*\b"
     r"|(?<=[^\W\d_])(?:\d{1,2}|[*∗†‡§¶])(?:\s*,\s*(?:\d{1,2}|[*∗†‡§¶]))*(?=[\s,*∗†‡§¶]|$)"
 )
+_GLUED_INITIAL = re.compile(r"\b([A-ZÀ-Þ]\.)(?=[A-ZÀ-Þ][a-zà-ÿ])")  # "A.Ben Hassena"
 _EMAIL = re.compile(r"\{[^}]*\}\S*|\S+@\S+")
 _DEGREE = re.compile(r"\b(?:Ph\.?\s?D|M\.?D|MSc|MPH|BSc|RN|DDS|Dr|Profa?)\b\.?", re.I)
 # Words that title pages set like names but that name no person (article types, affiliations).
@@ -182,6 +184,7 @@ _NOT_NAME_WORDS = frozenset(
 def _names(text: str) -> list[str]:
     """The person names a line or a span of it holds, or [] if it holds anything else."""
     text = _NAME_MARKER.sub(",", _EMAIL.sub("", text))
+    text = _GLUED_INITIAL.sub(r"\1 ", text)
     text = _DEGREE.sub("", text)
     cleaned = _MARKERS.sub("", text).replace("  ", " ").strip(" ,")
     cleaned = re.sub(r"^(?:by|par|por)\s+", "", cleaned, flags=re.I)
@@ -194,9 +197,12 @@ def _names(text: str) -> list[str]:
 
 def _is_name(name: str) -> bool:
     words = name.split()
+    # An acronym first ("IUFM de Lorraine") names an institution; a family name in
+    # capitals comes last ("Solange Maria BONALDO").
+    acronym_first = len(words[0]) >= 3 and words[0].isupper() and not name.isupper()
     return (
-        bool(_NAME.match(name)) and 2 <= len(words) <= 5 and max(len(w) for w in words) >= 3
-        and not any(w.lower().strip(".,") in _NOT_NAME_WORDS for w in words)
+        bool(_NAME.match(name)) and 2 <= len(words) <= 6 and max(len(w) for w in words) >= 3
+        and not acronym_first and not any(w.lower().strip(".,") in _NOT_NAME_WORDS for w in words)
     )
 
 
@@ -212,13 +218,21 @@ def _line_names(line: tuple[str, ...]) -> list[str]:
 
 
 def _leading_names(lines: list[tuple[str, ...]]) -> list[str]:
-    """Names in the block's first lines (the affiliation lines under them are not)."""
+    """Names in the block's first lines (the affiliation lines under them are not).
+
+    A short block that reads as names only when its lines are joined holds a name cut at
+    the line end ("Eduardo José Farias Borges dos" / "Reis").
+    """
     found: list[str] = []
+    named_lines = 0
     for line in lines:
         names = _line_names(line)
         if not names:
             break
         found.extend(names)
+        named_lines += 1
+    if named_lines < len(lines) <= _WRAPPED_NAME_LINES and all(len(line) == 1 for line in lines):
+        return _line_names((" ".join(line[0] for line in lines),)) or found
     return found
 
 
@@ -236,17 +250,19 @@ def authors_from(before_title: list[FrontBlock], after_title: list[FrontBlock]) 
     """
     style = None
     authors: list[str] = []
-    for block_style, lines in after_title[:_NEAR_TITLE_BLOCKS]:
+    run_end = 0
+    for index, (block_style, lines) in enumerate(after_title[:_NEAR_TITLE_BLOCKS]):
         names = _leading_names(lines)
         if names:
             style = block_style
             authors.extend(names)
+            run_end = index + 1
         elif authors:
             break
     if style is None:
         return []
     more_before = [n for s, lines in before_title if s == style for n in _all_names(lines)]
-    more_after = [n for s, lines in after_title[_NEAR_TITLE_BLOCKS:] if s == style for n in _all_names(lines)]
+    more_after = [n for s, lines in after_title[run_end:] if s == style for n in _all_names(lines)]
     seen: set[str] = set()
     ordered = []
     for name in more_before + authors + more_after:

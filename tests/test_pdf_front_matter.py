@@ -18,6 +18,7 @@ from docpipe.document import Block, BlockKind, Document, RejectedInput, Source, 
 from docpipe.language import tag_languages
 from docpipe.pipeline import process_path
 from hostile import assemble_pdf
+from parsers import pdf_metadata
 from parsers.pdf import parse_pdf
 
 DATA = Path(__file__).resolve().parent / "data" / "pdf"
@@ -170,3 +171,38 @@ def test_a_heading_under_a_centred_author_line_is_read_after_it() -> None:
     doc = parse_pdf(data, Source("order.pdf", "", len(data), SourceType.PDF))
     texts = [b.text for b in doc.blocks]
     assert texts.index("Claire Gardent") < texts.index("Résumé") == texts.index(next(t for t in texts if t.startswith("Dans cet article"))) - 1
+
+
+def test_the_names_under_the_title_win_over_a_partial_info_author(documents: dict[str, Document]) -> None:
+    # The Info Author holds only the first author; the page prints five, initials unpunctuated.
+    doc = documents["en_jtmo2010_bmc"]
+    assert doc.raw_metadata["Author"] == "Indraneel Datta"
+    assert doc.metadata.authors == ["Indraneel Datta", "Chad G Ball", "Lucas Rudmik", "S Morad Hameed", "John B Kortbeek"]
+
+
+def test_authors_from_title_page_blocks_as_printed() -> None:
+    # Lines as pdfminer reads them from corpus papers that are not redistributable: a
+    # sidebar of bold names around the title and its translation (RSP 2011), a name cut at
+    # the line end, glued initials and an affiliation between two authors (TALN 2010), an
+    # institution set like a name (TALN 2008).
+    sidebar = (10.0, True)
+    before = [(sidebar, [("Carla Lima de Souza",)])]
+    after = [
+        (sidebar, [("Fernando Martins CarvalhoII",)]),
+        (sidebar, [("Eduardo José Farias Borges dos",), ("Reis",)]),
+        ((18.0, True), [("Factors associated with vocal fold pathologies in teachers",)]),
+        (sidebar, [("Lauro Antonio Porto",)]),
+        ((7.0, False), [("I Departamento de Saúde. Universidade Estadual de Feira de Santana",)]),
+    ]
+    assert pdf_metadata.authors_from(before, after) == [
+        "Carla Lima de Souza", "Fernando Martins Carvalho", "Eduardo José Farias Borges dos Reis", "Lauro Antonio Porto",
+    ]
+    names = (14.3, False)
+    after = [
+        (names, [("A.Ben Hassena",)]),
+        (names, [("ENSSAT / IRISA, Lannion, France",), ("{benhasse, miclet}@enssat.fr",)]),
+        (names, [("L.Miclet",)]),
+    ]
+    assert pdf_metadata.authors_from([], after) == ["A. Ben Hassena", "L. Miclet"]
+    after = [(names, [("Caroline Lavecchia", "Kamel Smaïli", "David Langlois")]), (names, [("IUFM de Lorraine",)])]
+    assert pdf_metadata.authors_from([], after) == ["Caroline Lavecchia", "Kamel Smaïli", "David Langlois"]
