@@ -504,10 +504,17 @@ def _metadata_from_pages(doc: Document, found: list[PageBlock], first_page_figur
     meta.doi = meta.doi or pdf_metadata.doi_from_text("\n".join([first_page_figures, *page_furniture, *front, *last_page]))
     meta.series = meta.series or pdf_metadata.series_number([line.text for b in found if b.page == 1 for line in b.lines])
     front_and_back = [b.text for b in first_pages + last_pages if len(b.text) < 400]
-    short_lines = [b.text for b in first_pages + last_pages if len(b.text) < 150]
+    # The date: one printed on the first page (a masthead, "Published: ..."), else the year
+    # of the running heads there ("Rev Saúde Pública 2011;45(5)"), else a date elsewhere at
+    # the front or back; never from the references, nor from a table of dates.
+    own_short = [b.text for b in first_pages + last_pages if len(b.text) < 150 and b.kind is not BlockKind.REFERENCE]
+    page_one = [b.text for b in first_page if len(b.text) < 150 and b.kind is not BlockKind.REFERENCE]
+    heads = [b.text for b in first_pages if b.attrs.get("page_edge") and len(b.text) < 150]
     meta.published_date = (
-        pdf_metadata.printed_date(short_lines)
-        or pdf_metadata.printed_year([b.text for b in first_page if len(b.text) < 150])
+        pdf_metadata.printed_date(page_one)
+        or pdf_metadata.printed_year(heads)
+        or pdf_metadata.printed_date(own_short)
+        or pdf_metadata.printed_year(page_one)
         or pdf_metadata.fallback_date(meta)
     )
     meta.publisher = meta.publisher or pdf_metadata.publisher_from(front_and_back)

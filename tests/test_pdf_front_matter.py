@@ -206,3 +206,9 @@ def test_authors_from_title_page_blocks_as_printed() -> None:
     assert pdf_metadata.authors_from([], after) == ["A. Ben Hassena", "L. Miclet"]
     after = [(names, [("Caroline Lavecchia", "Kamel Smaïli", "David Langlois")]), (names, [("IUFM de Lorraine",)])]
     assert pdf_metadata.authors_from([], after) == ["Caroline Lavecchia", "Kamel Smaïli", "David Langlois"]
+
+
+def test_the_year_of_the_first_page_running_head_beats_a_received_date(documents: dict[str, Document]) -> None:
+    # Page 1's head: "Journal of Trauma Management & Outcomes 2010, 4:1"; page 2 prints
+    # "Received: 2 June 2009 Accepted: 6 January 2010 ...", which gave 2009.
+    assert documents["en_jtmo2010_bmc"].metadata.published_date == "2010"
