@@ -482,8 +482,8 @@ def _metadata_from_pages(doc: Document, found: list[PageBlock], first_page_figur
         following = first_page[first_page.index(title_block) + 1 :][:1]
         if title.endswith(":") and following and following[0].kind is BlockKind.HEADING:
             title = f"{title} {following[0].text}"
-        if not meta.title or _block_starting_with(first_page, meta.title) is title_block:
-            meta.title = title
+        # An Info title that page 1 does not print is an earlier version's or the file's.
+        meta.title = title
         # The names printed under the title win over the Info Author, which often holds only
         # the first author or the account that made the file.
         at = first_page.index(title_block)

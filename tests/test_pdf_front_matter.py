@@ -212,3 +212,24 @@ def test_the_year_of_the_first_page_running_head_beats_a_received_date(documents
     # Page 1's head: "Journal of Trauma Management & Outcomes 2010, 4:1"; page 2 prints
     # "Received: 2 June 2009 Accepted: 6 January 2010 ...", which gave 2009.
     assert documents["en_jtmo2010_bmc"].metadata.published_date == "2010"
+
+
+def test_a_title_page_one_prints_beats_an_info_title_it_does_not() -> None:
+    # TALN 2005: the Info title is the submitted one ("... Structures Fines du Discours"),
+    # the page prints the final one; a WHO digest's Info title is the journal's name.
+    content = (
+        b"BT /F1 18 Tf 72 720 Td (Detection Automatique de Structures Fines de Texte) Tj ET "
+        b"BT /F1 10 Tf 72 680 Td (Nous presentons une methode de detection des structures fines du texte.) Tj ET "
+        b"BT /F1 10 Tf 72 640 Td (Elle repose sur les marques de cohesion lexicale entre les phrases.) Tj ET"
+    )
+    data = assemble_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Title (Detection Automatique de Structures Fines du Discours) >>",
+    ]).replace(b"/Root 1 0 R >>", b"/Root 1 0 R /Info 6 0 R >>")
+    doc = parse_pdf(data, Source("info.pdf", "", len(data), SourceType.PDF))
+    assert doc.raw_metadata["Title"] == "Detection Automatique de Structures Fines du Discours"
+    assert doc.metadata.title == "Detection Automatique de Structures Fines de Texte"
