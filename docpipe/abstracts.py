@@ -231,13 +231,15 @@ def _abstract_body(blocks: list[Block], start: _Start) -> tuple[list[int], int]:
 
 
 def _structured_parts(blocks: list[Block], members: list[int]) -> list[int]:
-    """The first member and, if it opens with a run-in label, the members after it that do too."""
+    """The first member and the parts of a structured abstract after it ("Métodos - ...",
+    "Resultados. ..."), with what continues them (a list, a paragraph cut by a column break)."""
     parts = members[:1]
-    if _RUN_IN.match(blocks[members[0]].text):
-        for m in members[1:]:
-            if not _RUN_IN.match(blocks[m].text):
-                break
-            parts.append(m)
+    for m in members[1:]:
+        text = blocks[m].text
+        continues = parts[-1] != members[0] and (text[:1].islower() or blocks[m].kind is BlockKind.LIST_ITEM)
+        if not (_RUN_IN.match(text) or continues):
+            break
+        parts.append(m)
     return parts
 
 

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from pdfminer.layout import LAParams, LTAnno, LTChar, LTFigure, LTPage, LTTextBox, LTTextLine
 
-from parsers.pdf_repair import join_spacing_accents
+from parsers.pdf_repair import close_letter_spacing, join_spacing_accents
 
 # char_margin 2.0 / word_margin 0.1: pdfminer's defaults; a smaller char_margin breaks the
 # lines of justified text at its wide word spaces.
@@ -34,7 +34,8 @@ _BOLD_FONT = re.compile(r"bold|black|heavy|demi|[,.-]b$|[,.-]bd$", re.I)
 _CID = re.compile(r"\(cid:\d+\)")
 _MARKER_GLYPHS = frozenset("0123456789,*∗†‡§¶IVX")
 _PRESENTATION_FORMS = range(0xFB00, 0xFB07)
-_WIDE_GAP = 1.0  # in ems: wider than any word space of justified text  # ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ
+_WIDE_GAP = 1.0  # in ems: wider than any word space of justified text
+_LETTER_SPACED_RUN = 3  # spaces in a row beside single letters: letter-spaced text  # ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ
 _TERMINAL = (".", "!", "?", ":", ";", '."', ".”", "?”", "!”", ".)")
 _BULLET = re.compile(r"^(?:[•●▪■◦○∙·‣⁃–—*-]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)]|\(?[ivx]{1,4}\))\s")
 
@@ -140,6 +141,7 @@ def _read_segment(items: list, y0: float, y1: float, spaced: set[int]) -> Line |
     first_glyph: LTChar | None = None
     pending_space = False
     span_starts: list[int] = []  # where in ``parts`` a wide gap falls
+    spaces: list[tuple[int, float]] = []  # where in ``parts`` a space was inferred, and its gap in ems
     glyph_sizes = [item.size for item in items if isinstance(item, LTChar)]
     if not glyph_sizes:
         return None
@@ -175,6 +177,8 @@ def _read_segment(items: list, y0: float, y1: float, spaced: set[int]) -> Line |
                 ligature_gap = previous is not None and _is_ligature(previous.get_text())
                 if not (ligature_gap and item.x0 - previous.x1 < 0.2 * item.size and glyph.islower()):
                     parts.append(" ")
+                    if previous is not None:
+                        spaces.append((len(parts) - 1, (item.x0 - previous.x1) / item.size))
             pending_space = False
             if spaced and id(item) in spaced and parts:
                 span_starts.append(len(parts))
@@ -189,6 +193,8 @@ def _read_segment(items: list, y0: float, y1: float, spaced: set[int]) -> Line |
             first_glyph = first_glyph or item
         elif isinstance(item, LTAnno) and item.get_text() == " ":
             pending_space = True
+    if len(spaces) >= _LETTER_SPACED_RUN:
+        close_letter_spacing(parts, spaces)
     text = join_spacing_accents(" ".join("".join(parts).split()))
     if not text:
         return None

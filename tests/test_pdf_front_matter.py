@@ -233,3 +233,19 @@ def test_a_title_page_one_prints_beats_an_info_title_it_does_not() -> None:
     doc = parse_pdf(data, Source("info.pdf", "", len(data), SourceType.PDF))
     assert doc.raw_metadata["Title"] == "Detection Automatique de Structures Fines du Discours"
     assert doc.metadata.title == "Detection Automatique de Structures Fines de Texte"
+
+
+def test_three_abstracts_one_on_the_last_page_letter_spacing_closed(documents: dict[str, Document]) -> None:
+    doc = documents["pt_rba2003_v53n1a01"]
+    assert sorted(doc.abstracts) == ["en", "es", "pt"]  # the RESUMO is Portuguese, never Spanish
+    summary = doc.abstracts["en"]
+    assert summary.heading == "SUMMARY" and summary.page == 1
+    # Printed letter-spaced on a justified line: "s t u d y  a i m e d  a t ...".
+    assert "This study aimed at evaluating the effects of" in summary.text
+    assert summary.text.endswith("There has been correspondence with BIS, but not with SEF1 and SEF2.")
+    # The Spanish RESUMEN follows the references on the last page; no heading closes it, and
+    # its structured parts ("Método -", "Resultados -", "Conclusiones -") all belong to it.
+    resumen = doc.abstracts["es"]
+    assert resumen.heading == "RESUMEN" and resumen.page == 8
+    assert "Método - Participaron del estudio 30 pacientes" in resumen.text
+    assert "Conclusiones - El N2O a 30% y a 50%" in resumen.text
