@@ -47,6 +47,8 @@ _HEADING_LANGUAGE: dict[str, str] = {
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*|[IVXLC]+|[A-Z])[.)]?\s+")
 _DECORATION = re.compile(r"[*_#`]+")
 _RUN_IN = re.compile(r"^\W*([^\W\d_][^\W\d_ ]*(?:\s[^\W\d_]+)?)\s*[*_]*\s*(?:[.:—–]|\s-)[*_]*\s+(?=\w)")
+# "Résumé et mots clés", "Abstract and keywords": the abstract and its keywords under one heading.
+_AND_KEYWORDS = re.compile(r"\s+(?:ET|AND|Y|E)\s+(?:MOTS[- ]CLES|MOTS[- ]CLEFS|KEY\s?WORDS|PALABRAS[- ]CLAVES?|PALAVRAS[- ]CHAVES?)$")
 _COMBINED_HEADING = re.compile(r"\s*[-–—/|]\s*")
 # The keywords under an abstract end it ("Mots-clés : ...", "Palavras-chave:", "DESCRIPTORS:").
 _KEYWORDS = re.compile(
@@ -122,7 +124,7 @@ def _heading_start(index: int, block: Block) -> _Start | None:
 
 def _heading_languages(key: str) -> tuple[str, ...]:
     """The language of a heading word, or of each part of a combined heading, in order."""
-    hint = _HEADING_LANGUAGE.get(key)
+    hint = _HEADING_LANGUAGE.get(_AND_KEYWORDS.sub("", key))
     if hint:
         return (hint,)
     parts = _COMBINED_HEADING.split(key)

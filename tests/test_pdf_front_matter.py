@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from docpipe.abstracts import split_abstracts
+from docpipe.boilerplate import clean
 from docpipe.document import Block, BlockKind, Document, RejectedInput, Source, SourceType
 from docpipe.language import tag_languages
 from docpipe.pipeline import process_path
@@ -249,3 +250,32 @@ def test_three_abstracts_one_on_the_last_page_letter_spacing_closed(documents: d
     assert resumen.heading == "RESUMEN" and resumen.page == 8
     assert "Método - Participaron del estudio 30 pacientes" in resumen.text
     assert "Conclusiones - El N2O a 30% y a 50%" in resumen.text
+
+
+LOREM = (
+    "Lorem ipsum dolor sit amet, consectetuer adipiscing elit. Ut purus elit, vestibulum ut, placerat ac, "
+    "adipiscing vitae, felis. Curabitur dictum gravida mauris. Nam arcu libero, nonummy eget, consectetuer id, "
+    "vulputate a, magna. Donec vehicula augue eu neque. Pellentesque habitant morbi tristique senectus et netus "
+    "et malesuada fames ac turpis egestas. Mauris ut leo. Cras viverra metus rhoncus sem. Nulla et lectus "
+    "vestibulum urna fringilla ultrices. Phasellus eu tellus sit amet tortor gravida placerat."
+)
+
+
+def test_an_abstract_left_untranslated_under_two_headings_is_kept_and_split() -> None:
+    # A thesis template (AMU): "Résumé et mots clés" and "Abstract and keywords" head the
+    # same placeholder paragraph (Latin), each followed by its keywords line.
+    blocks = [
+        Block(BlockKind.HEADING, "Résumé et mots clés", page=4),
+        Block(BlockKind.PARAGRAPH, LOREM, page=4),
+        Block(BlockKind.PARAGRAPH, "Mots clés: géométrie algorithmique, complexe planaire et rectangulaire", page=4),
+        Block(BlockKind.HEADING, "Abstract and keywords", page=5),
+        Block(BlockKind.PARAGRAPH, LOREM, page=5),
+        Block(BlockKind.PARAGRAPH, "Keywords: computational geometry, planar and rectangular complex", page=5),
+        Block(BlockKind.PARAGRAPH, "Sidebar: Ecole doctorale 184", page=4),
+        Block(BlockKind.PARAGRAPH, "Sidebar: Ecole doctorale 184", page=5),
+    ]
+    doc = Document(source=Source("thesis.pdf", "", 0, SourceType.PDF), blocks=blocks)
+    doc = split_abstracts(tag_languages(clean(doc)))
+    assert [r.rule for r in doc.removed] == ["repeated-block", "repeated-block"]  # the short one only
+    assert doc.abstracts["fr"].text == LOREM and doc.abstracts["fr"].heading == "Résumé et mots clés"
+    assert doc.abstracts["en"].text == LOREM and doc.abstracts["en"].heading == "Abstract and keywords"
