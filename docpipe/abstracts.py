@@ -2,8 +2,10 @@
 
 An abstract starts at an abstract heading (a heading block, a paragraph holding only the
 heading word, or a run-in "Abstract." at the start of a paragraph) near the front of the
-document, and ends where the next abstract heading, any other heading, or text in another
-language begins. Journals also print the translated abstract at the back, after the
+document, and ends where the next abstract heading, any other heading, its keywords line
+or text in another language begins; text set much smaller than it (a sidebar, a footnote)
+neither ends nor joins it. A combined heading ("Résumé – Abstract") heads one abstract per
+language, in its order, the later ones without a heading of their own. Journals also print the translated abstract at the back, after the
 references: past the front, a standalone "ABSTRACT", "RESUMEN", "RÉSUMÉ" or "RESUMO" heading
 starts an abstract only when its text is in the heading's language and not in the body's
 (a closing "Summary" of the body is not an abstract). Without any heading, a PDF's abstract
@@ -56,7 +58,11 @@ _KEYWORDS = re.compile(
     r"descritores|descriptores|descriptors|unitermos)\s*[:.—–-]",
     re.I,
 )
+# A run-in heading without punctuation ("Résumé Cet article ..."): only a word that names
+# nothing but an abstract (_BACK_HEADINGS), then a capital.
+_BARE_RUN_IN = re.compile(r"^([^\W\d_]+)\s+(?=[A-ZÀ-Þ])")
 _SHORT_PARAGRAPH_CHARS = 40
+_ASIDE_SIZE = 0.85  # of the abstract's font size
 _SUBSTANTIVE_LETTERS = 25
 _LETTER = re.compile(r"[^\W\d_]")
 # Abstracts sit at the front: a heading is ignored once this much body text precedes it,
@@ -119,6 +125,9 @@ def _heading_start(index: int, block: Block) -> _Start | None:
             hint = _HEADING_LANGUAGE.get(heading_key(match.group(1)))
             if hint:
                 return _Start(index, match.group(1).strip(), hint, text[match.end():].strip())
+        match = _BARE_RUN_IN.match(text)
+        if match and heading_key(match.group(1)) in _BACK_HEADINGS:
+            return _Start(index, match.group(1), _HEADING_LANGUAGE[heading_key(match.group(1))], text[match.end():].strip())
     return None
 
 
@@ -207,13 +216,21 @@ def _abstract_body(blocks: list[Block], start: _Start) -> tuple[list[int], int]:
         members.append(start.index)
         language = blocks[start.index].language
     j = start.index + 1 if start.body_from is None else start.body_from
+    text_size = blocks[start.index].font_size if start.run_in_rest is not None else None
     while j < len(blocks):
         block = blocks[j]
+        # Set much smaller than the abstract: a sidebar's affiliation or a footnote that the
+        # page puts between its parts; neither part of it nor its end.
+        aside = text_size is not None and block.font_size is not None and block.font_size < _ASIDE_SIZE * text_size
+        if aside and _heading_start(j, block) is None:
+            j += 1
+            continue
         if block.kind is BlockKind.HEADING or _heading_start(j, block) is not None or _KEYWORDS.match(block.text):
             break
         if block.kind in _SKIPPED_KINDS:
             j += 1
             continue
+        text_size = text_size or block.font_size
         if _is_substantive(block):
             if language is None:
                 language = block.language

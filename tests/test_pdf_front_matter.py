@@ -279,3 +279,34 @@ def test_an_abstract_left_untranslated_under_two_headings_is_kept_and_split() ->
     assert [r.rule for r in doc.removed] == ["repeated-block", "repeated-block"]  # the short one only
     assert doc.abstracts["fr"].text == LOREM and doc.abstracts["fr"].heading == "Résumé et mots clés"
     assert doc.abstracts["en"].text == LOREM and doc.abstracts["en"].heading == "Abstract and keywords"
+
+
+def test_a_sidebar_line_in_another_language_neither_ends_nor_joins_an_abstract() -> None:
+    # RSP 2011: a Portuguese affiliation (7 pt) sits between the parts of the English
+    # ABSTRACT (9.5 pt) in reading order; the abstract ended there and lost its last parts.
+    def sized(kind: BlockKind, text: str, size: float) -> Block:
+        return Block(kind, text, page=1, font_size=size)
+
+    doc = Document(source=Source("t", "", 0), blocks=[
+        sized(BlockKind.HEADING, "ABSTRACT", 11.0),
+        sized(BlockKind.PARAGRAPH, "OBJECTIVE: To estimate the validity of three single questions used to assess self-reported hearing loss.", 9.5),
+        sized(BlockKind.PARAGRAPH, "I Departamento de Fonoaudiologia. Instituto de Ciências da Saúde. Universidade Federal da Bahia.", 7.0),
+        sized(BlockKind.PARAGRAPH, "RESULTS: The three questions showed similar accuracy when compared with pure-tone audiometry in adults.", 9.5),
+        sized(BlockKind.HEADING, "INTRODUCTION", 11.0),
+        sized(BlockKind.PARAGRAPH, "Hearing loss is a frequent condition among adults and its assessment in population studies is costly.", 9.5),
+    ])
+    doc = split_abstracts(tag_languages(doc))
+    assert doc.abstracts["en"].text.endswith("compared with pure-tone audiometry in adults.")
+    assert "Departamento" not in doc.abstracts["en"].text
+
+
+def test_a_run_in_abstract_heading_without_punctuation() -> None:
+    # TALN 2010: "Résumé Cet article ..." (the heading word set apart by space only).
+    doc = _split(
+        (BlockKind.PARAGRAPH, "Résumé Cet article s'inscrit dans le domaine de la recherche d'information multilingue et propose une méthode."),
+        (BlockKind.HEADING, "Abstract"),
+        (BlockKind.PARAGRAPH, "This work investigates query translation using only Wikipedia-based resources in a two steps approach."),
+        (BlockKind.HEADING, "Introduction"),
+    )
+    assert doc.abstracts["fr"].text.startswith("Cet article s'inscrit") and doc.abstracts["fr"].heading == "Résumé"
+    assert doc.abstracts["en"].text.startswith("This work investigates")
