@@ -35,7 +35,8 @@ _CID = re.compile(r"\(cid:\d+\)")
 _MARKER_GLYPHS = frozenset("0123456789,*∗†‡§¶IVX")
 _PRESENTATION_FORMS = range(0xFB00, 0xFB07)
 _WIDE_GAP = 1.0  # in ems: wider than any word space of justified text
-_LETTER_SPACED_RUN = 3  # spaces in a row beside single letters: letter-spaced text  # ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ
+# Four one-glyph words in a row: maybe letter-spaced text (close_letter_spacing decides).
+_LONE_GLYPHS = re.compile(r"(?:^| )(?:\S ){3}\S(?= |$)")  # ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ
 _TERMINAL = (".", "!", "?", ":", ";", '."', ".”", "?”", "!”", ".)")
 _BULLET = re.compile(r"^(?:[•●▪■◦○∙·‣⁃–—*-]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)]|\(?[ivx]{1,4}\))\s")
 
@@ -193,9 +194,11 @@ def _read_segment(items: list, y0: float, y1: float, spaced: set[int]) -> Line |
             first_glyph = first_glyph or item
         elif isinstance(item, LTAnno) and item.get_text() == " ":
             pending_space = True
-    if len(spaces) >= _LETTER_SPACED_RUN:
+    joined = "".join(parts)
+    if _LONE_GLYPHS.search(joined):  # the cheap test first: this runs for every line
         close_letter_spacing(parts, spaces)
-    text = join_spacing_accents(" ".join("".join(parts).split()))
+        joined = "".join(parts)
+    text = join_spacing_accents(" ".join(joined.split()))
     if not text:
         return None
     bold_share = sum(bold_flags) / len(bold_flags)
