@@ -4,6 +4,11 @@ Blocks come out in reading order with their kind (heading, paragraph, list item,
 reference, caption), page, font size, weight and box. Boilerplate (running heads, page
 numbers, pull quotes, colophon) stays in: ``docpipe.boilerplate.layout`` removes it with
 the rule that recognised it, and joins paragraphs that a page break split.
+
+The front matter is read from the pages as a reader reads it: the title printed on page 1
+(over an Info title it does not print), every author printed around it (pdf_metadata),
+the DOI from the first page's banner, running heads or feet, or the last page's citation
+line, and the date printed on the first page or the year of its running heads.
 """
 
 from __future__ import annotations
