@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pdfminer.layout import LAParams, LTAnno, LTChar, LTFigure, LTPage, LTTextBox, LTTextLine
+from pdfminer.layout import LAParams, LTAnno, LTChar, LTFigure, LTLayoutContainer, LTPage, LTTextBox, LTTextLine
 
 from parsers.pdf_repair import close_letter_spacing, join_spacing_accents
 
@@ -25,8 +25,9 @@ from parsers.pdf_repair import close_letter_spacing, join_spacing_accents
 # line_margin 0.4 (default 0.5): keeps a heading and the paragraph under it in separate boxes.
 # boxes_flow None: we order boxes by columns (see above). detect_vertical off: rotated
 # margin text (arXiv stamps, licences) would otherwise become boxes in the reading flow.
-# all_texts: lay out the text inside form XObjects too (see _text_boxes).
-LAYOUT_PARAMS = LAParams(char_margin=2.0, word_margin=0.1, line_margin=0.4, boxes_flow=None, detect_vertical=False, all_texts=True)
+LAYOUT_PARAMS = LAParams(char_margin=2.0, word_margin=0.1, line_margin=0.4, boxes_flow=None, detect_vertical=False)
+# The same for a page drawn as one form XObject (see _text_boxes), and the forms inside it.
+_STAMPED_PAGE_PARAMS = LAParams(char_margin=2.0, word_margin=0.1, line_margin=0.4, boxes_flow=None, detect_vertical=False, all_texts=True)
 _STAMPED_PAGE_SHARE = 0.4  # of the page's area: a form this large is a page drawn into the page
 
 _ITALIC_FONT = re.compile(r"italic|oblique|[,.-]it?$", re.I)
@@ -420,22 +421,31 @@ def _text_boxes(container: LTPage | LTFigure, page_area: float) -> Iterator[LTTe
         if isinstance(item, LTTextBox):
             yield item
         elif isinstance(item, LTFigure) and item.width * item.height >= _STAMPED_PAGE_SHARE * page_area:
+            # pdfminer leaves a form's glyphs ungrouped: lay out only this one (all the
+            # page's forms, logos and charts included, cost 10% more time).
+            LTLayoutContainer.analyze(item, _STAMPED_PAGE_PARAMS)
             yield from _text_boxes(item, page_area)
 
 
 def figure_text(layout: LTPage) -> str:
-    """The text drawn inside the page's smaller form XObjects, one line per text line.
+    """The text drawn inside the page's smaller form XObjects, one line per baseline.
 
     None of it is in the page's blocks (see ``_text_boxes``); journals set their banner
     there (DOI, article type, journal name), and only the DOI finder reads it.
     """
     page_area = layout.width * layout.height
     lines: list[str] = []
+    previous: LTChar | None = None
     pending = [item for item in layout if isinstance(item, LTFigure) and item.width * item.height < _STAMPED_PAGE_SHARE * page_area]
     while pending:
         for item in pending.pop():
             if isinstance(item, LTFigure):
                 pending.append(item)
-            elif isinstance(item, LTTextBox):
-                lines.extend(line.get_text().strip() for line in item if isinstance(line, LTTextLine))
+            elif isinstance(item, LTChar):
+                if previous is None or abs(item.y0 - previous.y0) > 0.5 * item.size or item.x0 < previous.x0:
+                    lines.append("")
+                elif item.x0 - previous.x1 > 0.25 * item.size:
+                    lines[-1] += " "
+                lines[-1] += item.get_text()
+                previous = item
     return "\n".join(lines)
