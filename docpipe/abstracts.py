@@ -2,8 +2,10 @@
 
 An abstract starts at an abstract heading (a heading block, a paragraph holding only the
 heading word, or a run-in "Abstract." at the start of a paragraph) near the front of the
-document, and ends where the next abstract heading, any other heading, or text in another
-language begins. Journals also print the translated abstract at the back, after the
+document, and ends where the next abstract heading, any other heading, its keywords line
+or text in another language begins; text set much smaller than it (a sidebar, a footnote)
+neither ends nor joins it. A combined heading ("Résumé – Abstract") heads one abstract per
+language, in its order, the later ones without a heading of their own. Journals also print the translated abstract at the back, after the
 references: past the front, a standalone "ABSTRACT", "RESUMEN", "RÉSUMÉ" or "RESUMO" heading
 starts an abstract only when its text is in the heading's language and not in the body's
 (a closing "Summary" of the body is not an abstract). Without any heading, a PDF's abstract
@@ -47,7 +49,20 @@ _HEADING_LANGUAGE: dict[str, str] = {
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*|[IVXLC]+|[A-Z])[.)]?\s+")
 _DECORATION = re.compile(r"[*_#`]+")
 _RUN_IN = re.compile(r"^\W*([^\W\d_][^\W\d_ ]*(?:\s[^\W\d_]+)?)\s*[*_]*\s*(?:[.:—–]|\s-)[*_]*\s+(?=\w)")
+# "Résumé et mots clés", "Abstract and keywords": the abstract and its keywords under one heading.
+_AND_KEYWORDS = re.compile(r"\s+(?:ET|AND|Y|E)\s+(?:MOTS[- ]CLES|MOTS[- ]CLEFS|KEY\s?WORDS|PALABRAS[- ]CLAVES?|PALAVRAS[- ]CHAVES?)$")
+_COMBINED_HEADING = re.compile(r"\s*[-–—/|]\s*")
+# The keywords under an abstract end it ("Mots-clés : ...", "Palavras-chave:", "DESCRIPTORS:").
+_KEYWORDS = re.compile(
+    r"^\W*(?:key\s?-?words?|index terms|mots?[- ]cl(?:é|e|ef)s?|palabras?[- ]claves?|palavras?[- ]chaves?|"
+    r"descritores|descriptores|descriptors|unitermos)\s*[:.—–-]",
+    re.I,
+)
+# A run-in heading without punctuation ("Résumé Cet article ..."): only a word that names
+# nothing but an abstract (_BACK_HEADINGS), then a capital.
+_BARE_RUN_IN = re.compile(r"^([^\W\d_]+)\s+(?=[A-ZÀ-Þ])")
 _SHORT_PARAGRAPH_CHARS = 40
+_ASIDE_SIZE = 0.85  # of the abstract's font size
 _SUBSTANTIVE_LETTERS = 25
 _LETTER = re.compile(r"[^\W\d_]")
 # Abstracts sit at the front: a heading is ignored once this much body text precedes it,
@@ -85,6 +100,10 @@ class _Start:
     heading: str  # as printed
     hint: str  # language of the heading word
     run_in_rest: str | None  # text after a run-in heading, which belongs to the abstract
+    # A combined heading ("Résumé – Abstract") heads one abstract per language, in its order,
+    # the later ones without a heading of their own: the languages still to come.
+    then: tuple[str, ...] = ()
+    body_from: int | None = None  # where the text starts, if not right after the heading
 
 
 # Abstracts found: each with its heading (None: unheaded) and the indices of its blocks.
@@ -97,16 +116,29 @@ def _heading_start(index: int, block: Block) -> _Start | None:
         block.kind is BlockKind.PARAGRAPH and len(text) <= _SHORT_PARAGRAPH_CHARS
     )
     if short:
-        hint = _HEADING_LANGUAGE.get(heading_key(text))
-        if hint:
-            return _Start(index, _DECORATION.sub("", text).strip(), hint, None)
+        hints = _heading_languages(heading_key(text))
+        if hints:
+            return _Start(index, _DECORATION.sub("", text).strip(), hints[0], None, hints[1:])
     if block.kind is BlockKind.PARAGRAPH:
         match = _RUN_IN.match(text)
         if match:
             hint = _HEADING_LANGUAGE.get(heading_key(match.group(1)))
             if hint:
                 return _Start(index, match.group(1).strip(), hint, text[match.end():].strip())
+        match = _BARE_RUN_IN.match(text)
+        if match and heading_key(match.group(1)) in _BACK_HEADINGS:
+            return _Start(index, match.group(1), _HEADING_LANGUAGE[heading_key(match.group(1))], text[match.end():].strip())
     return None
+
+
+def _heading_languages(key: str) -> tuple[str, ...]:
+    """The language of a heading word, or of each part of a combined heading, in order."""
+    hint = _HEADING_LANGUAGE.get(_AND_KEYWORDS.sub("", key))
+    if hint:
+        return (hint,)
+    parts = _COMBINED_HEADING.split(key)
+    hints = tuple(_HEADING_LANGUAGE.get(part) for part in parts)
+    return hints if len(parts) > 1 and all(hints) and len(set(hints)) == len(hints) else ()  # type: ignore[return-value]
 
 
 def _letters(text: str) -> int:
@@ -155,6 +187,16 @@ def _headed_abstracts(doc: Document) -> tuple[_Found, _Found]:
         i = after
         if any(m != start.index for m in members) or start.run_in_rest:
             (front if at_front else back).append((start, members))
+        for hint in start.then:
+            # The next language's abstract follows without a heading, in that language,
+            # maybe after the keywords of the previous one.
+            while i < len(blocks) and blocks[i].kind in _TEXT_KINDS and _KEYWORDS.match(blocks[i].text):
+                i += 1
+            if i >= len(blocks) or not _is_substantive(blocks[i]) or blocks[i].language != hint:
+                break
+            following = _Start(start.index, start.heading, hint, None, body_from=i)
+            members, i = _abstract_body(blocks, following)
+            (front if at_front else back).append((following, members))
     return front, back
 
 
@@ -173,14 +215,22 @@ def _abstract_body(blocks: list[Block], start: _Start) -> tuple[list[int], int]:
     if start.run_in_rest is not None:
         members.append(start.index)
         language = blocks[start.index].language
-    j = start.index + 1
+    j = start.index + 1 if start.body_from is None else start.body_from
+    text_size = blocks[start.index].font_size if start.run_in_rest is not None else None
     while j < len(blocks):
         block = blocks[j]
-        if block.kind is BlockKind.HEADING or _heading_start(j, block) is not None:
+        # Set much smaller than the abstract: a sidebar's affiliation or a footnote that the
+        # page puts between its parts; neither part of it nor its end.
+        aside = text_size is not None and block.font_size is not None and block.font_size < _ASIDE_SIZE * text_size
+        if aside and _heading_start(j, block) is None:
+            j += 1
+            continue
+        if block.kind is BlockKind.HEADING or _heading_start(j, block) is not None or _KEYWORDS.match(block.text):
             break
         if block.kind in _SKIPPED_KINDS:
             j += 1
             continue
+        text_size = text_size or block.font_size
         if _is_substantive(block):
             if language is None:
                 language = block.language
@@ -200,13 +250,15 @@ def _abstract_body(blocks: list[Block], start: _Start) -> tuple[list[int], int]:
 
 
 def _structured_parts(blocks: list[Block], members: list[int]) -> list[int]:
-    """The first member and, if it opens with a run-in label, the members after it that do too."""
+    """The first member and the parts of a structured abstract after it ("Métodos - ...",
+    "Resultados. ..."), with what continues them (a list, a paragraph cut by a column break)."""
     parts = members[:1]
-    if _RUN_IN.match(blocks[members[0]].text):
-        for m in members[1:]:
-            if not _RUN_IN.match(blocks[m].text):
-                break
-            parts.append(m)
+    for m in members[1:]:
+        text = blocks[m].text
+        continues = parts[-1] != members[0] and (text[:1].islower() or blocks[m].kind is BlockKind.LIST_ITEM)
+        if not (_RUN_IN.match(text) or continues):
+            break
+        parts.append(m)
     return parts
 
 
@@ -287,7 +339,7 @@ def split_abstracts(doc: Document) -> Document:
             for m in members
         ]
         if start is not None:
-            doc.blocks[start.index].attrs["abstract"] = language
+            doc.blocks[start.index].attrs.setdefault("abstract", language)
         for block in text_blocks:
             block.attrs["abstract"] = language
         if language not in doc.abstracts:

@@ -4,6 +4,11 @@ Blocks come out in reading order with their kind (heading, paragraph, list item,
 reference, caption), page, font size, weight and box. Boilerplate (running heads, page
 numbers, pull quotes, colophon) stays in: ``docpipe.boilerplate.layout`` removes it with
 the rule that recognised it, and joins paragraphs that a page break split.
+
+The front matter is read from the pages as a reader reads it: the title printed on page 1
+(over an Info title it does not print), every author printed around it (pdf_metadata),
+the DOI from the first page's banner, running heads or feet, or the last page's citation
+line, and the date printed on the first page or the year of its running heads.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from docpipe.document import Block, BlockKind, Document, RejectedInput, Source
 from docpipe.reasons import RejectReason
 from docpipe.textnorm import normalise_text
 from parsers import pdf_metadata, pdfminer_patches  # noqa: F401  (pdfminer's damaged-stream fallback, made linear)
-from parsers.pdf_layout import LAYOUT_PARAMS, Line, PageBlock, page_blocks
+from parsers.pdf_layout import LAYOUT_PARAMS, Line, PageBlock, figure_text, page_blocks
 
 # pdfminer logs every oddity of a damaged file it reads past as a warning, some once per
 # object: that is stderr noise for a run, and whatever makes a file unusable is a reject.
@@ -128,11 +133,15 @@ def parse_pdf(
     interpreter = PDFPageInterpreter(resources, device)
     page_blocks_found: list[PageBlock] = []
     failed_pages = 0
+    first_page_figures = ""
     for number, page in enumerate(pages, start=1):
         _refuse_inflation_bomb(page, number, max_content_bytes)
         try:
             interpreter.process_page(page)
-            page_blocks_found.extend(page_blocks(device.get_result(), number))
+            layout = device.get_result()
+            page_blocks_found.extend(page_blocks(layout, number))
+            if number == 1:
+                first_page_figures = figure_text(layout)
         except _PDF_ERRORS:
             failed_pages += 1
     if failed_pages == len(pages):
@@ -150,7 +159,7 @@ def parse_pdf(
         raise RejectedInput(RejectReason.NO_TEXT_LAYER, f"{len(pages)} {page_word} without a text layer (scanned? OCR it first)")
 
     doc.blocks = _blocks(page_blocks_found, lines)
-    doc.enrich(None, _metadata_from_pages, doc, page_blocks_found)
+    doc.enrich(None, _metadata_from_pages, doc, page_blocks_found, first_page_figures)
     return doc
 
 
@@ -478,7 +487,7 @@ def _follows_heading(blocks: list[Block]) -> bool:
     return len(recent) == 2 and recent[0].kind is BlockKind.HEADING and not recent[0].attrs.get("run_in") and len(recent[1].text) < 100
 
 
-def _metadata_from_pages(doc: Document, found: list[PageBlock]) -> None:
+def _metadata_from_pages(doc: Document, found: list[PageBlock], first_page_figures: str) -> None:
     meta = doc.metadata
     first_pages = [b for b in doc.blocks if b.page is not None and b.page <= 2]
     first_page = [b for b in first_pages if b.page == 1] or first_pages
@@ -495,24 +504,49 @@ def _metadata_from_pages(doc: Document, found: list[PageBlock]) -> None:
         following = first_page[first_page.index(title_block) + 1 :][:1]
         if title.endswith(":") and following and following[0].kind is BlockKind.HEADING:
             title = f"{title} {following[0].text}"
-        if not meta.title or _block_starting_with(first_page, meta.title) is title_block:
-            meta.title = title
-        after = first_page[first_page.index(title_block) + 1 :][:8]
-        if not meta.authors:
-            meta.authors = pdf_metadata.authors_from([b.text for b in after])
+        # An Info title that page 1 does not print is an earlier version's or the file's.
+        meta.title = title
+        # The names printed under the title win over the Info Author, which often holds only
+        # the first author or the account that made the file.
+        at = first_page.index(title_block)
+        lines_of = {tuple(round(v, 1) for v in b.bbox): b.lines for b in found if b.page == title_block.page}
+        front = [_front_block(b, lines_of) for b in first_page]
+        meta.authors = pdf_metadata.authors_from(front[:at], front[at + 1 :]) or meta.authors
     last_pages = [b for b in doc.blocks if b.page is not None and b.page >= (meta.page_count or 1) - 1]
     # Identifiers of the document itself are printed at its front or back, not in its references.
     own = [b.text for b in first_pages + last_pages if b.kind is not BlockKind.REFERENCE]
     pdf_metadata.identifiers_from_text("\n".join(own), meta)
+    # Its DOI: in the first page's banner or a running head or foot first (the first page's
+    # text may cite another DOI: an erratum's article), then anywhere on the first page, then
+    # a block of the last page that starts with it ("doi:10.1186/... Cite this article as");
+    # never elsewhere in the last pages, where the references' DOIs are.
+    page_furniture = [b.text for b in doc.blocks if b.attrs.get("page_edge") and b.kind is not BlockKind.REFERENCE]
+    front = [b.text for b in first_page if b.kind is not BlockKind.REFERENCE]
+    last_page = [b.text for b in doc.blocks if b.page == meta.page_count and pdf_metadata.starts_with_doi(b.text)]
+    meta.doi = meta.doi or pdf_metadata.doi_from_text("\n".join([first_page_figures, *page_furniture, *front, *last_page]))
     meta.series = meta.series or pdf_metadata.series_number([line.text for b in found if b.page == 1 for line in b.lines])
     front_and_back = [b.text for b in first_pages + last_pages if len(b.text) < 400]
-    short_lines = [b.text for b in first_pages + last_pages if len(b.text) < 150]
+    # The date: one printed on the first page (a masthead, "Published: ..."), else the year
+    # of the running heads there ("Rev Saúde Pública 2011;45(5)"), else a date elsewhere at
+    # the front or back; never from the references, nor from a table of dates.
+    own_short = [b.text for b in first_pages + last_pages if len(b.text) < 150 and b.kind is not BlockKind.REFERENCE]
+    page_one = [b.text for b in first_page if len(b.text) < 150 and b.kind is not BlockKind.REFERENCE]
+    heads = [b.text for b in first_pages if b.attrs.get("page_edge") and len(b.text) < 150]
     meta.published_date = (
-        pdf_metadata.printed_date(short_lines)
-        or pdf_metadata.printed_year([b.text for b in first_page if len(b.text) < 150])
+        pdf_metadata.printed_date(page_one)
+        or pdf_metadata.printed_year(heads)
+        or pdf_metadata.printed_date(own_short)
+        or pdf_metadata.printed_year(page_one)
         or pdf_metadata.fallback_date(meta)
     )
     meta.publisher = meta.publisher or pdf_metadata.publisher_from(front_and_back)
+
+
+def _front_block(block: Block, lines_of: dict[tuple[float, ...], list[Line]]) -> pdf_metadata.FrontBlock:
+    """A title-page block as the author finder reads it: style, and lines cut at wide gaps."""
+    lines = lines_of.get(tuple(block.bbox or ()))
+    spans = [line.spans or (line.text,) for line in lines] if lines else [(block.text,)]
+    return (round(block.font_size or 0, 1), block.bold), spans
 
 
 def _squeeze(text: str) -> str:

@@ -12,10 +12,13 @@ from __future__ import annotations
 import re
 import statistics
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pdfminer.layout import LAParams, LTAnno, LTChar, LTPage, LTTextBox, LTTextLine
+from pdfminer.layout import LAParams, LTAnno, LTChar, LTFigure, LTLayoutContainer, LTPage, LTTextBox, LTTextLine
+
+from parsers.pdf_repair import close_letter_spacing, join_spacing_accents
 
 # char_margin 2.0 / word_margin 0.1: pdfminer's defaults; a smaller char_margin breaks the
 # lines of justified text at its wide word spaces.
@@ -23,12 +26,18 @@ from pdfminer.layout import LAParams, LTAnno, LTChar, LTPage, LTTextBox, LTTextL
 # boxes_flow None: we order boxes by columns (see above). detect_vertical off: rotated
 # margin text (arXiv stamps, licences) would otherwise become boxes in the reading flow.
 LAYOUT_PARAMS = LAParams(char_margin=2.0, word_margin=0.1, line_margin=0.4, boxes_flow=None, detect_vertical=False)
+# The same for a page drawn as one form XObject (see _text_boxes), and the forms inside it.
+_STAMPED_PAGE_PARAMS = LAParams(char_margin=2.0, word_margin=0.1, line_margin=0.4, boxes_flow=None, detect_vertical=False, all_texts=True)
+_STAMPED_PAGE_SHARE = 0.4  # of the page's area: a form this large is a page drawn into the page
 
 _ITALIC_FONT = re.compile(r"italic|oblique|[,.-]it?$", re.I)
 _BOLD_FONT = re.compile(r"bold|black|heavy|demi|[,.-]b$|[,.-]bd$", re.I)
 _CID = re.compile(r"\(cid:\d+\)")
 _MARKER_GLYPHS = frozenset("0123456789,*∗†‡§¶IVX")
-_PRESENTATION_FORMS = range(0xFB00, 0xFB07)  # ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ
+_PRESENTATION_FORMS = range(0xFB00, 0xFB07)
+_WIDE_GAP = 1.0  # in ems: wider than any word space of justified text
+# Four one-glyph words in a row: maybe letter-spaced text (close_letter_spacing decides).
+_LONE_GLYPHS = re.compile(r"(?:^| )(?:\S ){3}\S(?= |$)")  # ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ
 _TERMINAL = (".", "!", "?", ":", ";", '."', ".”", "?”", "!”", ".)")
 _BULLET = re.compile(r"^(?:[•●▪■◦○∙·‣⁃–—*-]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)]|\(?[ivx]{1,4}\))\s")
 
@@ -46,6 +55,9 @@ class Line:
     lead_label: str = ""  # a bold or larger run starting a line set in another style (run-in heading)
     chars: int = 0
     cid_glyphs: int = 0
+    # The line's text cut at gaps wider than a letter space plus an em (names set side by
+    # side on a title page: "Ahmed El Kholy    Nizar Habash"); empty when it has none.
+    spans: tuple[str, ...] = ()
 
 
 @dataclass
@@ -105,17 +117,21 @@ def read_lines(line: LTTextLine) -> list[Line]:
     items = list(line)
     chars = [item for item in items if isinstance(item, LTChar)]
     cuts = [0]
+    spaced: set[int] = set()  # ids of the glyphs after a wide gap that cuts no segment
     for left, right in zip(chars, chars[1:]):
         gap = right.x0 - left.x1
         # Most gaps are word spaces or less: the cheap test first, this runs for every glyph.
-        if gap > 1.5 * left.size and gap > 1.5 * right.size and (_face(left.fontname)[0] != _face(right.fontname)[0] or abs(left.size - right.size) > 1):
-            cuts.append(items.index(right, cuts[-1]))
+        if gap > _WIDE_GAP * left.size:
+            if gap > 1.5 * left.size and gap > 1.5 * right.size and (_face(left.fontname)[0] != _face(right.fontname)[0] or abs(left.size - right.size) > 1):
+                cuts.append(items.index(right, cuts[-1]))
+            else:
+                spaced.add(id(right))
     cuts.append(len(items))
     segments = [items[start:end] for start, end in zip(cuts, cuts[1:])]
-    return [found for found in (_read_segment(segment, line.y0, line.y1) for segment in segments) if found]
+    return [found for found in (_read_segment(segment, line.y0, line.y1, spaced) for segment in segments) if found]
 
 
-def _read_segment(items: list, y0: float, y1: float) -> Line | None:
+def _read_segment(items: list, y0: float, y1: float, spaced: set[int]) -> Line | None:
     """A line's text without overprinted duplicates, (cid:N) glyphs or ligature glyphs."""
     parts: list[str] = []
     drawn: dict[str, list[tuple[float, float]]] = {}  # glyph -> where it was already drawn
@@ -126,6 +142,8 @@ def _read_segment(items: list, y0: float, y1: float) -> Line | None:
     previous: LTChar | None = None
     first_glyph: LTChar | None = None
     pending_space = False
+    span_starts: list[int] = []  # where in ``parts`` a wide gap falls
+    spaces: list[tuple[int, float]] = []  # where in ``parts`` a space was inferred, and its gap in ems
     glyph_sizes = [item.size for item in items if isinstance(item, LTChar)]
     if not glyph_sizes:
         return None
@@ -161,7 +179,11 @@ def _read_segment(items: list, y0: float, y1: float) -> Line | None:
                 ligature_gap = previous is not None and _is_ligature(previous.get_text())
                 if not (ligature_gap and item.x0 - previous.x1 < 0.2 * item.size and glyph.islower()):
                     parts.append(" ")
+                    if previous is not None:
+                        spaces.append((len(parts) - 1, (item.x0 - previous.x1) / item.size))
             pending_space = False
+            if spaced and id(item) in spaced and parts:
+                span_starts.append(len(parts))
             if len(glyph) == 1 and ord(glyph) in _PRESENTATION_FORMS:
                 glyph = unicodedata.normalize("NFKC", glyph)
             parts.append(glyph)
@@ -173,7 +195,11 @@ def _read_segment(items: list, y0: float, y1: float) -> Line | None:
             first_glyph = first_glyph or item
         elif isinstance(item, LTAnno) and item.get_text() == " ":
             pending_space = True
-    text = " ".join("".join(parts).split())
+    joined = "".join(parts)
+    if _LONE_GLYPHS.search(joined):  # the cheap test first: this runs for every line
+        close_letter_spacing(parts, spaces)
+        joined = "".join(parts)
+    text = join_spacing_accents(" ".join(joined.split()))
     if not text:
         return None
     bold_share = sum(bold_flags) / len(bold_flags)
@@ -187,7 +213,7 @@ def _read_segment(items: list, y0: float, y1: float) -> Line | None:
             if part != " ":
                 glyphs_seen += 1
             if glyphs_seen > run:
-                lead_label = " ".join("".join(parts[:index]).split())
+                lead_label = join_spacing_accents(" ".join("".join(parts[:index]).split()))
                 break
     return Line(
         text=text,
@@ -201,7 +227,14 @@ def _read_segment(items: list, y0: float, y1: float) -> Line | None:
         lead_label=lead_label,
         chars=len(sizes),
         cid_glyphs=cid_glyphs,
+        spans=_spans(parts, span_starts) if span_starts else (),
     )
+
+
+def _spans(parts: list[str], starts: list[int]) -> tuple[str, ...]:
+    bounds = [0, *starts, len(parts)]
+    pieces = (join_spacing_accents(" ".join("".join(parts[a:b]).split())) for a, b in zip(bounds, bounds[1:]))
+    return tuple(piece for piece in pieces if piece)
 
 
 def _columns(boxes: list[tuple[LTTextBox, list[Line]]]) -> list[list[tuple[LTTextBox, list[Line]]]]:
@@ -232,6 +265,20 @@ def _columns(boxes: list[tuple[LTTextBox, list[Line]]]) -> list[list[tuple[LTTex
     return [sorted(column, key=lambda e: -e[0].y1) for column in columns if column]
 
 
+def _heading_of(band: list[tuple[LTTextBox, list[Line]]], wide: LTTextBox, line_height: float) -> tuple[LTTextBox, list[Line]] | None:
+    """The band's lowest box, if it heads the wide box under it rather than a column.
+
+    It starts where the wide box starts, sits right above it and below everything else
+    in the band ("Résumé" under a centred author line): read after the band, not as its
+    first column.
+    """
+    lowest = min(band, key=lambda e: e[0].y0)
+    box = lowest[0]
+    heads = abs(box.x0 - wide.x0) <= 2 and 0 <= box.y0 - wide.y1 <= 2 * line_height
+    alone = all(box.y1 < other.y0 for other, _ in band if other is not box)
+    return lowest if heads and alone and len(band) > 1 else None
+
+
 def _reading_order(boxes: list[tuple[LTTextBox, list[Line]]]) -> list[tuple[LTTextBox, list[Line]]]:
     """Bands top to bottom, columns left to right inside a band.
 
@@ -259,7 +306,12 @@ def _reading_order(boxes: list[tuple[LTTextBox, list[Line]]]) -> list[tuple[LTTe
         box = entry[0]
         wide = box.width >= wide_at
         if band and (wide or box.y1 < band_bottom - 2 * line_height):
+            heading = _heading_of(band, box, line_height) if wide else None
+            if heading is not None:
+                band.remove(heading)
             flush()
+            if heading is not None:
+                ordered.append(heading)
             band_bottom = float("inf")
         band.append(entry)
         band_bottom = min(band_bottom, box.y0)
@@ -295,17 +347,16 @@ def _starts_new_paragraph(previous: Line, line: Line, following: Line | None, bo
 def page_blocks(layout: LTPage, page_number: int) -> list[PageBlock]:
     """The page's paragraphs in reading order (not yet joined across columns or pages)."""
     boxes = []
-    for item in layout:
-        if isinstance(item, LTTextBox):
-            lines: list[Line] = []
-            for child in item:
-                if isinstance(child, LTTextLine):
-                    for line in read_lines(child):
-                        # Overprinted with an offset, pdfminer makes one line per strike.
-                        if not any(line.text == kept.text and abs(line.y0 - kept.y0) < 1 and abs(line.x0 - kept.x0) < 2 for kept in lines[-3:]):
-                            lines.append(line)
-            if lines:
-                boxes.append((item, lines))
+    for item in _text_boxes(layout, layout.width * layout.height):
+        lines: list[Line] = []
+        for child in item:
+            if isinstance(child, LTTextLine):
+                for line in read_lines(child):
+                    # Overprinted with an offset, pdfminer makes one line per strike.
+                    if not any(line.text == kept.text and abs(line.y0 - kept.y0) < 1 and abs(line.x0 - kept.x0) < 2 for kept in lines[-3:]):
+                        lines.append(line)
+        if lines:
+            boxes.append((item, lines))
     blocks: list[PageBlock] = []
     for box, lines in _reading_order(boxes):
         current = PageBlock([lines[0]], page_number, box.x0, box.x1)
@@ -357,3 +408,44 @@ def _join_column_breaks(blocks: list[PageBlock]) -> list[PageBlock]:
         else:
             joined.append(block)
     return joined
+
+
+def _text_boxes(container: LTPage | LTFigure, page_area: float) -> Iterator[LTTextBox]:
+    """The text boxes of the page and of any form XObject drawn over much of it.
+
+    Proceedings assembled from the authors' PDFs draw each original page as one form
+    XObject: its text is the page's text. Smaller forms (a logo, a chart, a banner) stay out
+    of the reading flow, as pdfminer's own text boxes leave them out.
+    """
+    for item in container:
+        if isinstance(item, LTTextBox):
+            yield item
+        elif isinstance(item, LTFigure) and item.width * item.height >= _STAMPED_PAGE_SHARE * page_area:
+            # pdfminer leaves a form's glyphs ungrouped: lay out only this one (all the
+            # page's forms, logos and charts included, cost 10% more time).
+            LTLayoutContainer.analyze(item, _STAMPED_PAGE_PARAMS)
+            yield from _text_boxes(item, page_area)
+
+
+def figure_text(layout: LTPage) -> str:
+    """The text drawn inside the page's smaller form XObjects, one line per baseline.
+
+    None of it is in the page's blocks (see ``_text_boxes``); journals set their banner
+    there (DOI, article type, journal name), and only the DOI finder reads it.
+    """
+    page_area = layout.width * layout.height
+    lines: list[str] = []
+    previous: LTChar | None = None
+    pending = [item for item in layout if isinstance(item, LTFigure) and item.width * item.height < _STAMPED_PAGE_SHARE * page_area]
+    while pending:
+        for item in pending.pop():
+            if isinstance(item, LTFigure):
+                pending.append(item)
+            elif isinstance(item, LTChar):
+                if previous is None or abs(item.y0 - previous.y0) > 0.5 * item.size or item.x0 < previous.x0:
+                    lines.append("")
+                elif item.x0 - previous.x1 > 0.25 * item.size:
+                    lines[-1] += " "
+                lines[-1] += item.get_text()
+                previous = item
+    return "\n".join(lines)

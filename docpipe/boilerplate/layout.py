@@ -5,7 +5,8 @@ Rules, each named in ``Document.removed``:
 - ``running-header`` / ``running-footer``: a block at the top or bottom edge of its page
   whose text (digits aside) recurs at that edge on other pages.
 - ``page-number``: a bare page number ("12", "- 12 -", "Page 2 of 11", "xiv") at an edge.
-- ``repeated-block``: the same text as a block on several pages (a masthead, a sidebar).
+- ``repeated-block``: the same text as a block on several pages (a masthead, a sidebar),
+  unless it is a paragraph-long block right under a heading.
 - ``multilingual-name``: a stack of short lines saying one name in several languages
   (an organisation's or series' name on a cover), with the acronym set beside it.
 - ``pull-quote``: a short block whose words repeat a passage of a longer body block and is
@@ -37,6 +38,7 @@ from docpipe.document import Block, BlockKind, Document, Removal, SourceType
 from docpipe.language import UNDETERMINED, detect_block
 from docpipe.metadata import normalise_date
 
+_LONG_REPEATED_BLOCK = 400  # characters
 _EDGE_SHARE = 0.12  # top or bottom share of a page's text extent that counts as its edge
 _PAGE_NUMBER = re.compile(r"^(?:(?:page|p\.|página|pág\.)\s*)?[-–—|]?\s*(?:\d{1,4}|(?-i:[ivxlc]{1,6}))\s*[-–—|]?(?:\s*(?:of|de|sur|/)\s*\d{1,4})?$", re.I)
 _CONTENT_KINDS = (BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.LIST_ITEM, BlockKind.CAPTION, BlockKind.QUOTE)
@@ -187,8 +189,15 @@ def _remove_repeated_blocks(doc: Document) -> None:
         # Headings recur legitimately (table of contents, a section title and its running head).
         if b.page and len(b.text) >= 15 and len(pages_of[_pattern(b.text)]) >= 2
         and b.kind in _CONTENT_KINDS and b.kind is not BlockKind.HEADING
+        and not _opens_section(doc.blocks, i)
     }
     _drop(doc, doomed)
+
+
+def _opens_section(blocks: list[Block], index: int) -> bool:
+    """A paragraph-long block right under a heading is what the heading heads, even when the
+    same text is printed elsewhere (an abstract left untranslated under two headings)."""
+    return len(blocks[index].text) >= _LONG_REPEATED_BLOCK and index > 0 and blocks[index - 1].kind is BlockKind.HEADING
 
 
 def _name_lines(block: Block) -> list[str]:
