@@ -53,6 +53,7 @@ class KnownInputs:
     reject_hashes: set[str] = field(default_factory=set)
     current_paths: dict[str, str] = field(default_factory=dict)  # source_path -> sha256 of its current version
     unread_paths: set[str] = field(default_factory=set)  # rejected before their bytes could be read
+    internal_hashes: set[str] = field(default_factory=set)  # rejected by a bug of docpipe's: worth another try
 
 
 class StoreBusy(RuntimeError):
@@ -134,7 +135,7 @@ class Catalog:
         for chunk in _chunks(hashes):
             marks = ",".join("?" * len(chunk))
             for sha256, kind in self._db.execute(f"SELECT sha256, kind FROM inputs WHERE sha256 IN ({marks})", chunk):
-                (known.document_hashes if kind == "document" else known.reject_hashes).add(sha256)
+                {"document": known.document_hashes, "reject": known.reject_hashes, "internal": known.internal_hashes}[kind].add(sha256)
         for chunk in _chunks(paths):
             marks = ",".join("?" * len(chunk))
             known.current_paths.update(self._db.execute(f"SELECT source_path, sha256 FROM current WHERE source_path IN ({marks})", chunk))
@@ -172,11 +173,20 @@ class Catalog:
         documents: Sequence[tuple[str, str]],  # (sha256, source_path)
         reject_hashes: Sequence[str],
         unread_paths: Sequence[str],
+        internal_hashes: Sequence[str] = (),
     ) -> None:
-        self._journaled("record_batch", batch, files, [list(pair) for pair in documents], list(reject_hashes), list(unread_paths))
+        self._journaled(
+            "record_batch", batch, files, [list(pair) for pair in documents], list(reject_hashes), list(unread_paths), list(internal_hashes)
+        )
 
     def _record_batch(
-        self, batch: str, files: dict[str, str], documents: Sequence[Sequence[str]], reject_hashes: Sequence[str], unread_paths: Sequence[str]
+        self,
+        batch: str,
+        files: dict[str, str],
+        documents: Sequence[Sequence[str]],
+        reject_hashes: Sequence[str],
+        unread_paths: Sequence[str],
+        internal_hashes: Sequence[str] = (),
     ) -> None:
         db = self._db
         db.executemany("INSERT OR REPLACE INTO batch_files VALUES (?, ?, ?)", [(batch, dataset, path) for dataset, path in files.items()])
@@ -184,6 +194,7 @@ class Catalog:
         db.executemany("INSERT OR REPLACE INTO current VALUES (?, ?)", [(path, sha256) for sha256, path in documents])
         db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, 'reject', ?)", [(sha256, batch) for sha256 in reject_hashes])
         db.executemany("INSERT OR IGNORE INTO unread VALUES (?)", [(path,) for path in unread_paths])
+        db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, 'internal', ?)", [(sha256, batch) for sha256 in internal_hashes])
 
     def record_superseded(self, batch: str, hashes: Sequence[str]) -> None:
         """Stored document versions that are no longer current."""

@@ -46,6 +46,7 @@ from docpipe.catalog import CATALOG_NAME, DEFAULT_LOCK_TIMEOUT_SECONDS, LOCK_NAM
 from docpipe.document import Document, Reject
 from docpipe.inplace import FLAG_COLUMN, clear_flags, empty_in_place, flag_write_options, has_flag_layout
 from docpipe.objectstore import S3Root
+from docpipe.reasons import RejectReason
 from docpipe.records import abstract_records, block_records, document_record, reject_record
 from docpipe.schemas import SCHEMAS
 
@@ -228,10 +229,10 @@ class DatasetStore:
             rows = [row for _, row in documents] + reject_rows
             known = self.catalog.known([row["sha256"] for row in rows if row["sha256"]], [row["source_path"] for row in rows])
             stored = known.document_hashes | known.reject_hashes
-            if replace:
-                replaced = sorted({row["sha256"] for row in rows if row["sha256"]} & stored)
-            else:
-                replaced = []
+            hashes = {row["sha256"] for row in rows if row["sha256"]}
+            # An input a bug of docpipe's rejected is tried again by every run, its old reject replaced.
+            replaced = sorted(hashes & (stored | known.internal_hashes) if replace else hashes & known.internal_hashes)
+            if not replace:
                 documents = [(doc, row) for doc, row in documents if row["sha256"] not in stored]
                 reject_rows = [row for row in reject_rows if not _already_stored(row, stored, known.unread_paths)]
             doc_rows = [row for _, row in documents]
@@ -249,9 +250,11 @@ class DatasetStore:
                 self.catalog.forget_inputs(replaced)
                 for old, new in replacements:
                     self.catalog.merge_files(new, [old])
+                internal = [row["sha256"] for row in reject_rows if row["sha256"] and row["error_type"] == RejectReason.INTERNAL_ERROR]
                 self.catalog.record_batch(
                     batch_id, files, [(row["sha256"], row["source_path"]) for row in doc_rows],
-                    [row["sha256"] for row in reject_rows if row["sha256"]], [row["source_path"] for row in reject_rows if not row["sha256"]],
+                    [row["sha256"] for row in reject_rows if row["sha256"] and row["sha256"] not in internal],
+                    [row["source_path"] for row in reject_rows if not row["sha256"]], internal,
                 )
                 self.catalog.add_pending(batch_id, actions)
             self._finish(batch_id, actions)

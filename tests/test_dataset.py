@@ -272,3 +272,15 @@ def test_a_dataset_with_no_rows_yet_is_read_as_empty_by_every_reader(store):
     assert duckdb.sql(f"SELECT count(*) FROM read_parquet('{glob}', hive_partitioning=true)").fetchall() == [(0,)]
     frame = pl.read_parquet(glob, hive_partitioning=True)
     assert frame.height == 0 and set(SCHEMAS["rejects"].names) <= set(frame.columns)
+
+
+def test_an_input_a_bug_rejected_is_tried_again_and_its_reject_replaced(store):
+    from docpipe.reasons import RejectReason
+
+    bug = Reject(Source("a.txt", "a" * 64, 5), "parse", RejectReason.INTERNAL_ERROR, "KeyError at parsers/html.py:1 _select: 3", NOW)
+    store.commit_batch("b1", [], [bug], run_id="r1", now=NOW)
+    known = store.known_inputs(["a" * 64], ["a.txt"])
+    assert known.reject_hashes == set() and known.internal_hashes == {"a" * 64}  # planned again by the next run
+    store.commit_batch("b2", [_doc("a.txt", "a" * 64)], [], run_id="r2", now=NOW)  # the bug is fixed
+    assert store.read("rejects").num_rows == 0 and store.read("documents").column("source_path").to_pylist() == ["a.txt"]
+    assert store.known_inputs(["a" * 64], []).document_hashes == {"a" * 64}
