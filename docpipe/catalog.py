@@ -104,9 +104,6 @@ class Catalog:
             self._changes.append([name, *arguments])
         getattr(self, f"_{name}")(*arguments)
 
-    def close(self) -> None:
-        self._db.close()
-
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Changes made inside land together or not at all (in the journal too, when there is one)."""
