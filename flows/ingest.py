@@ -26,9 +26,8 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
-from prefect.utilities.annotations import quote
-
 from prefect.states import Completed, State
+from prefect.utilities.annotations import quote
 
 from docpipe import __version__
 from docpipe.batch import BatchResult, Input, Plan, plan, process_batch
@@ -55,6 +54,10 @@ def _worth_retrying(_task: Any, _task_run: Any, state: State) -> bool:
 _IO_RETRIES = {"retries": 3, "retry_delay_seconds": [1, 5, 20], "retry_condition_fn": _worth_retrying}
 
 
+def _store(out_dir: str, config: RunConfig) -> DatasetStore:
+    return DatasetStore(out_dir, lock_timeout=config.lock_timeout_seconds)
+
+
 def batch_cache_key(_context: Any, parameters: dict[str, Any]) -> str:
     inputs: list[Input] = parameters["inputs"]
     settings: Settings = parameters["settings"]
@@ -73,7 +76,7 @@ def discover_task(paths: Sequence[str]) -> Discovery:
 
 @task(name="plan", cache_policy=NO_CACHE, **_IO_RETRIES)
 def plan_task(out_dir: str, files: list[str], config: RunConfig) -> Plan:
-    store = DatasetStore(out_dir, lock_timeout=config.lock_timeout_seconds)
+    store = _store(out_dir, config)
     removed = store.recover()
     if removed:
         get_run_logger().warning("removed %d files left by an interrupted run", len(removed))
@@ -94,15 +97,14 @@ def process_batch_task(number: int, inputs: list[Input], settings: Settings, wor
 
 @task(name="write-batch", cache_policy=NO_CACHE, task_run_name="write-batch-{batch_id}", **_IO_RETRIES)
 def write_batch_task(out_dir: str, batch_id: str, result: BatchResult, run_id: str, config: RunConfig) -> tuple[int, int]:
-    store = DatasetStore(out_dir, lock_timeout=config.lock_timeout_seconds)
-    return store.commit_batch(
+    return _store(out_dir, config).commit_batch(
         batch_id, result.documents, result.rejects, run_id=run_id, now=datetime.now(timezone.utc), replace=config.reprocess
     )
 
 
 @task(name="record-run", cache_policy=NO_CACHE, **_IO_RETRIES)
 def record_run_task(out_dir: str, row: dict, config: RunConfig) -> None:
-    DatasetStore(out_dir, lock_timeout=config.lock_timeout_seconds).write_run(row)
+    _store(out_dir, config).write_run(row)
 
 
 def _publish(summary: RunSummary) -> None:
