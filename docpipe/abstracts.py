@@ -25,7 +25,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from docpipe.document import Abstract, Block, BlockKind, Document
-from docpipe.language import UNDETERMINED, set_document_languages
+from docpipe.language import UNDETERMINED
 
 # Heading words, accents and case removed, with the language they are written in.
 _HEADING_LANGUAGE: dict[str, str] = {
@@ -350,5 +350,4 @@ def split_abstracts(doc: Document) -> Document:
                 text="\n\n".join(p for p in paragraphs if p),
                 page=first.page,
             )
-    set_document_languages(doc)
     return doc

@@ -153,6 +153,24 @@ class Document:
         """The clean body: every kept block that is not an abstract, note or reference."""
         return "\n\n".join(b.text for b in self.body_blocks())
 
+    def summarise_languages(self) -> None:
+        """``languages``: share of characters per language tag over every block; ``language``:
+        the language of most body prose (tables and code aside), so it changes once abstracts
+        leave the body."""
+        totals: dict[str, int] = {}
+        for block in self.blocks:
+            if block.language:
+                totals[block.language] = totals.get(block.language, 0) + len(block.text)
+        all_chars = sum(totals.values())
+        self.languages = {code: round(n / all_chars, 4) for code, n in sorted(totals.items(), key=lambda kv: -kv[1])} if all_chars else {}
+        body: dict[str, int] = {}
+        for block in self.body_blocks():
+            if block.language and block.kind not in (BlockKind.TABLE, BlockKind.CODE):
+                body[block.language] = body.get(block.language, 0) + len(block.text)
+        if not body:
+            body = totals
+        self.language = max(body, key=body.__getitem__) if body else None
+
     def body_blocks(self) -> list[Block]:
         return [
             b

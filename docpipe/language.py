@@ -116,7 +116,6 @@ _HEADING_ATTACH = 1.0  # a switch just before a heading is cheaper, just after i
 _SHORT_LINE_ATTACH = 0.3  # a switch just after a name or number is cheaper, before it dearer
 _HTML_LANG_BONUS = 0.3
 # Tables and code are data, not prose: a long table of names must not outvote the text.
-_DATA_KINDS = (BlockKind.TABLE, BlockKind.CODE)
 
 
 class _NormalisedChars(dict[int, str]):
@@ -536,7 +535,7 @@ def tag_languages(doc: Document, languages: Sequence[str] = DEFAULT_LANGUAGES) -
         block.language_prob = own.get(label, 0.0)
         decided.append(not block.language_inferred)
     _borrow_context_probs(doc.blocks, decided)
-    set_document_languages(doc)
+    doc.summarise_languages()
     return doc
 
 
@@ -558,21 +557,3 @@ def _borrow_context_probs(blocks: Sequence[Block], decided: Sequence[bool]) -> N
     for block, found in zip(blocks, nearest):
         if found is not None:
             block.language_prob = found[1]
-
-
-def set_document_languages(doc: Document) -> None:
-    """``languages``: share of characters per language over every block; ``language``: the
-    language of most body prose (called again once abstracts leave the body)."""
-    totals: dict[str, int] = {}
-    for block in doc.blocks:
-        if block.language:
-            totals[block.language] = totals.get(block.language, 0) + len(block.text)
-    all_chars = sum(totals.values())
-    doc.languages = {code: round(n / all_chars, 4) for code, n in sorted(totals.items(), key=lambda kv: -kv[1])} if all_chars else {}
-    body: dict[str, int] = {}
-    for block in doc.body_blocks():
-        if block.language and block.kind not in _DATA_KINDS:
-            body[block.language] = body.get(block.language, 0) + len(block.text)
-    if not body:
-        body = totals
-    doc.language = max(body, key=body.__getitem__) if body else None

@@ -131,6 +131,7 @@ def _title(doc: Document) -> str | None:
 
 def finalize_metadata(doc: Document) -> Document:
     """Each field on its own: one that cannot be normalised is left empty with a warning."""
+    doc.summarise_languages()  # the body's language once the abstracts stage has taken them out
     meta = doc.metadata
     meta.published_date = doc.enrich(None, normalise_date, meta.published_date)
     if meta.isbn and not doc.enrich(False, isbn_is_valid, meta.isbn):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from parsers.encoding import decode, declared_html_charset
-from tests.conftest import DATA, RAW
+from conftest import DATA, RAW
 
 UTF8_PAGE = DATA / "html" / "lacuarta.com-loretoaravena.html"  # a Chilean daily, UTF-8
 CP1252_PAGE = RAW / "005_es_cafe_comercio_justo.html"  # the demo corpus' windows-1252 page

@@ -7,7 +7,7 @@ import re
 from docpipe.document import Document, Source
 from docpipe.metadata import finalize_metadata
 from parsers.html import parse_html
-from tests.conftest import DATA
+from conftest import DATA
 
 # A real page (see tests/data/README.md) with no date meta tag or JSON-LD: the article's
 # <time itemprop="datePublished"> (2020-02-08), then three related posts, each with its <time>.

@@ -11,7 +11,7 @@ from docpipe.metadata import finalize_metadata
 from docpipe.pipeline import process_path
 from parsers.encoding import declared_html_charset
 from parsers.html import PARSER_NAME, parse_html
-from tests.conftest import DATA, RAW
+from conftest import DATA, RAW
 
 PAGES = DATA / "html"
 

@@ -11,7 +11,7 @@ from docpipe.boilerplate import clean
 from docpipe.boilerplate.text_rules import remove_text_boilerplate, rule_for
 from docpipe.document import Block, BlockKind, Document, Source, SourceType
 from parsers.text import parse_text
-from tests.conftest import RAW
+from conftest import RAW
 
 
 def _doc(*blocks: Block, source_type: SourceType = SourceType.HTML) -> Document:
