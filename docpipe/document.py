@@ -12,9 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from docpipe.reasons import RejectReason, describe_failure
+
+if TYPE_CHECKING:
+    from docpipe.rules import Rule
 
 T = TypeVar("T")
 
@@ -67,7 +70,7 @@ class Block:
 class Removal:
     """A piece of the source that a boilerplate rule dropped, so users can see why."""
 
-    rule: str
+    rule: str  # the rule's name, unique across families (docs/rules.md)
     text: str
     kind: str | None = None
     page: int | None = None
@@ -123,9 +126,9 @@ class Document:
     parser: str | None = None  # e.g. "pdfminer.six 20260107"
     warnings: list[EnrichmentWarning] = field(default_factory=list)
 
-    def remove(self, block: Block, rule: str) -> None:
+    def remove(self, block: Block, rule: Rule) -> None:
         """Record that ``rule`` dropped ``block``; the caller takes it out of ``blocks``."""
-        self.removed.append(Removal(rule=rule, text=block.text, kind=block.kind.value, page=block.page))
+        self.removed.append(Removal(rule=rule.name, text=block.text, kind=block.kind.value, page=block.page))
 
     def enrich(self, fallback: T, function: Callable[..., T], *args: Any) -> T:
         """``function(*args)``, for an enrichment: a metadata field, the choice of the main content.

@@ -8,13 +8,13 @@ Steps, cheapest first:
    furniture named by its element (nav, aside, footer, select; recorded as removed):
    building the soup is the dominant cost, and it grows with every element it is given.
 2. One walk over <body> builds candidate blocks. Boilerplate subtrees (the named rules of
-   ``docpipe.boilerplate.dom``) and hidden elements are skipped there, each recorded in
+   ``parsers/html_rules.py``), controls and hidden elements are skipped there, each recorded in
    ``Document.removed``.
 3. The main content is chosen among the walked blocks: readability-style scoring of the
    elements that hold them (text, commas, link density, class/id words, semantic
    containers such as <article> and itemprop=articleBody), then the siblings of the best
    element that look like article text, and the standfirst before it when it repeats the
-   page's description. Blocks outside it are recorded as removed.
+   page's description. Blocks outside it are recorded as removed (the ``content`` rules).
 4. Unless JSON-LD declared the article, the choice is checked against an independent,
    simpler one: the element whose own paragraphs hold the most prose. When the main text
    has under half of that prose, the page is read again from that element instead. The
@@ -36,10 +36,11 @@ from importlib import metadata as package_metadata
 
 from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
 
-from docpipe.boilerplate import dom
 from docpipe.document import Block, BlockKind, Document, RejectedInput, Removal, Source
 from docpipe.reasons import RejectReason
+from docpipe.rules import Rule
 from docpipe.textnorm import normalise_text
+from parsers import html_rules
 from parsers.encoding import decode, declared_html_charset
 from parsers.html_metadata import byline_authors, date_from_lines, extract_json_ld, json_ld_article_body, read_metadata
 
@@ -55,13 +56,11 @@ _TAG = re.compile(r"<[^>]*>")
 # same name ends the cut early; what follows it is then left to the DOM rules). The name must
 # end where the tag's name ends: <footer-widget> is a custom element, not a footer.
 _FURNITURE = re.compile(r"<(nav|aside|footer|select)(?=[\s/>]).*?</\1\s*>", re.I | re.S)
-_FURNITURE_RULE = {"nav": "navigation", "aside": "sidebar", "footer": "footer", "select": "form"}
+_FURNITURE_RULE = {tag: html_rules.rule_of_element(tag) for tag in ("nav", "aside", "footer", "select")}
 _SKIP_TAGS = frozenset(
     "script style svg template noscript iframe object embed canvas math img picture video audio source track map area "
     "input head title meta link base".split()
 )
-# Controls and dialogs have text a reader never reads as the article's: recorded, then skipped.
-_CONTROL_TAGS = frozenset("button select option textarea dialog".split())
 _BLOCK_TAGS = frozenset(
     "p div section article main aside header footer nav ul ol dl li dd dt blockquote pre h1 h2 h3 h4 h5 h6 figure "
     "figcaption table thead tbody tfoot tr td th caption address center form fieldset details summary hr body".split()
@@ -73,7 +72,9 @@ _BLANK_LINES = re.compile(r"\n{2,}")
 _COMMAS = re.compile(r"[,，、;]")
 _PEER_ARTICLE_CHARS = 400
 _DECLARED_MIN_CHARS = 40  # shorter blocks ("Read more") match any articleBody by chance
-_BYLINE_RULES = frozenset({"author-bio", "tags-list", "header"})
+_BYLINE_RULES = html_rules.named("author-bio", "tags-list", "header")
+_BIO_RULES = html_rules.named("author-bio")
+_OUTGROWING_RULES = html_rules.named("comments")  # may hold more text than the article (``_too_big_to_be``)
 _LINKED_SENTENCE_MIN_CHARS = 100
 _LEAD_MIN_CHARS = 60  # a shorter description ("News from Chile") matches a teaser as well
 _LEAD_COMPARED_CHARS = 150
@@ -92,7 +93,6 @@ _DENSITY_SHORTFALL = 0.5  # main text with under this share of the densest eleme
 _ITEM_TAGS = frozenset({"li", "article"})
 _TEASER_MAX_CHARS = 400  # an excerpt and a date line; an article has more text under its title
 _SENTENCE_ENDS = (".", "!", "?", ".”", ".\"", ".»", ".)")
-_POSITIVE = frozenset("article articlebody body content entry main post story text blog hentry".split())
 _NEGATIVE = frozenset(
     "comment comments meta footer footnote sidebar widget share social related promo sponsor ad ads nav menu "
     "masthead banner byline author".split()
@@ -141,10 +141,10 @@ class _Walker:
         if text:
             self.blocks.append(_Raw(kind, text, level, tuple(self.chain), links, tag))
 
-    def remove(self, text: str, rule: str) -> None:
+    def remove(self, text: str, rule: Rule) -> None:
         text = " ".join(text.split())
         if text:
-            self.doc.removed.append(Removal(rule=rule, text=text, kind="dom"))
+            self.doc.removed.append(Removal(rule=rule.name, text=text, kind="dom"))
 
     def walk(self, element: Tag, kind: BlockKind, level: int | None, in_link: bool, in_article: bool, block_tag: str) -> None:
         parts = self.parts
@@ -159,8 +159,8 @@ class _Walker:
             name = child.name
             if name in _SKIP_TAGS:
                 continue
-            if name in _CONTROL_TAGS:
-                self.remove(child.get_text(" "), "form")
+            if name in html_rules.CONTROLS.tags:
+                self.remove(child.get_text(" "), html_rules.CONTROLS)
                 continue
             if name == "br":
                 parts.append(_LINE_BREAK)
@@ -168,18 +168,18 @@ class _Walker:
             attrs = child.attrs
             class_value = attrs.get("class") or "" if attrs else ""
             id_value = attrs.get("id") or "" if attrs else ""
-            if attrs and dom.is_hidden(attrs, class_value):
-                self.remove(child.get_text(" "), "hidden")
+            if attrs and html_rules.is_hidden(attrs, class_value):
+                self.remove(child.get_text(" "), html_rules.HIDDEN)
                 continue
-            rule = dom.match_rule(name, attrs.get("role"), class_value, id_value, in_article) if self.rules else None
+            rule = html_rules.match_rule(name, attrs.get("role"), class_value, id_value, in_article) if self.rules else None
             if rule is not None:
                 text = child.get_text(" ")
                 by_words = name not in rule.tags and attrs.get("role") not in rule.roles
                 if by_words and (rule.name in self.spared or (not rule.takes_prose and _reads_as_prose(name, child, text))):
                     rule = None
             if rule is not None:
-                if not self._too_big_to_be(rule, child, dom.protected(class_value, id_value), text):
-                    self.remove(text, rule.name)
+                if not self._too_big_to_be(rule, child, html_rules.protected(class_value, id_value), text):
+                    self.remove(text, rule)
                     if by_words and not rule.takes_prose and _SENTENCE_BREAK.search(text):
                         self.prose_taken[rule.name] += _visible_chars(text)
                     continue
@@ -203,12 +203,12 @@ class _Walker:
             self.flush(child_kind, child_level, name)
             self.chain.pop()
 
-    def _too_big_to_be(self, rule: dom.DomRule, element: Tag, protected: bool, text: str) -> bool:
+    def _too_big_to_be(self, rule: html_rules.DomRule, element: Tag, protected: bool, text: str) -> bool:
         """A rule match that is really a layout wrapper around the article ("has-sidebar",
         "elementor-widget", a <header> around the whole page): it holds most of the page's
         text, or a long stretch of prose that is not links. Comment sections can outgrow
         the article, so they keep their rule unless their words also say content."""
-        if rule.name == "comments" and not protected:
+        if rule.name in _OUTGROWING_RULES and not protected:
             return False
         length = _visible_chars(text)
         if length > (0.25 if protected else 0.5) * self.body_chars:
@@ -275,9 +275,9 @@ def _content_score(block: _Raw) -> float:
 
 
 def _class_weight(tag: Tag) -> int:
-    words = set(dom.attribute_words(tag.get("class") or "", tag.get("id") or ""))
+    words = set(html_rules.attribute_words(tag.get("class") or "", tag.get("id") or ""))
     weight = 0
-    if words & _POSITIVE:
+    if words & html_rules.ARTICLE_WORDS:
         weight += 25
     if words & _NEGATIVE:
         weight -= 25
@@ -570,7 +570,7 @@ def _cut(match: re.Match[str], doc: Document) -> str:
     """Record a piece of furniture cut from the markup; it leaves a space behind."""
     text = " ".join(unescape(_TAG.sub(" ", match.group(0))).split())
     if text:
-        doc.removed.append(Removal(rule=_FURNITURE_RULE[match.group(1).lower()], text=text, kind="dom"))
+        doc.removed.append(Removal(rule=_FURNITURE_RULE[match.group(1).lower()].name, text=text, kind="dom"))
     return " "
 
 
@@ -623,7 +623,7 @@ def parse_html(data: bytes, source: Source) -> Document:
     lines = [r.text for r in doc.removed if r.rule in _BYLINE_RULES and len(r.text) < 120]
     lines += [b.text for b in walker.blocks[:30] if len(b.text) < 120]
     if not doc.metadata.authors:
-        bios = [r.text for r in doc.removed if r.rule == "author-bio" and len(r.text) < 60]
+        bios = [r.text for r in doc.removed if r.rule in _BIO_RULES and len(r.text) < 60]
         doc.metadata.authors = doc.enrich([], byline_authors, lines, bios)
     known = doc.metadata.published_date
     doc.metadata.published_date = doc.enrich(known, date_from_lines, lines, known)
@@ -638,11 +638,11 @@ def parse_html(data: bytes, source: Source) -> Document:
     teasers = _teasers(walker)
     for index, raw in enumerate(walker.blocks):
         if index in selected and index in teasers:
-            doc.removed.append(Removal(rule="teaser-list", text=raw.text, kind=raw.kind.value))
+            doc.removed.append(Removal(rule=html_rules.TEASER_LIST.name, text=raw.text, kind=raw.kind.value))
         elif index in selected and _link_block(raw):
-            doc.removed.append(Removal(rule="link-block", text=raw.text, kind=raw.kind.value))
+            doc.removed.append(Removal(rule=html_rules.LINK_BLOCK.name, text=raw.text, kind=raw.kind.value))
         elif index in selected:
             doc.blocks.append(Block(raw.kind, raw.text, level=raw.level, attrs={"tag": raw.tag}))
         else:
-            doc.removed.append(Removal(rule="outside-main-content", text=raw.text, kind=raw.kind.value))
+            doc.removed.append(Removal(rule=html_rules.OUTSIDE_MAIN_CONTENT.name, text=raw.text, kind=raw.kind.value))
     return doc

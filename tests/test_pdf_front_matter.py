@@ -53,6 +53,13 @@ def test_every_author_without_markers(documents: dict[str, Document]) -> None:
     ]
 
 
+def test_the_journal_line_at_the_foot_of_every_page_is_a_running_footer(documents: dict[str, Document]) -> None:
+    doc = documents["pt_rba2003_v53n1a01"]
+    footers = [r.text for r in doc.removed if r.rule == "running-footer"]
+    assert "Revista Brasileira de Anestesiologia Vol. 53, Nº 1, Janeiro - Fevereiro, 2003" in footers
+    assert not any("Revista Brasileira de Anestesiologia" in b.text for b in doc.blocks)
+
+
 def test_doi_in_the_first_page_banner(documents: dict[str, Document]) -> None:
     # Drawn inside a form XObject (pdfminer makes no text box of it); the erratum's text
     # cites the corrected article's DOI, which is not this document's.

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from docpipe.boilerplate import clean
+from docpipe.boilerplate.registry import BY_NAME
 from docpipe.document import BlockKind, Document, RejectedInput, Source, SourceType
 from docpipe.metadata import finalize_metadata
 from docpipe.pipeline import process_path
@@ -169,7 +170,7 @@ def test_focal_policy_paper(focal: Document) -> None:
     assert (meta.series, meta.isbn, meta.published_date) == ("FPP-04-8", "1-894992-13-X", "2004-10")
     assert meta.publisher == "FOCAL" and meta.page_count > 5
     removed = {r.rule for r in focal.removed}
-    assert {"pull-quote", "running-header", "page-number", "colophon", "multilingual-name"} <= removed
+    assert {"pull-quote", "running-header", "page-number", "colophon", "multilingual-name"} <= removed <= BY_NAME.keys()
     body = focal.text
     quotes = [r.text for r in focal.removed if r.rule == "pull-quote"]
     assert len(quotes) >= 3

@@ -2,8 +2,11 @@
 
 Every removal is recorded on the document (``Document.removed``) with the rule that made
 it, so a user can always see why a piece of text vanished (``docpipe extract --debug``).
-HTML pages are mostly cleaned on the DOM by ``parsers/html.py`` with the rules in
-``dom.py``; what survives as blocks, from any source type, goes through ``clean``.
+HTML pages are mostly cleaned on the DOM by ``parsers/html.py`` with the rules of
+``parsers/html_rules.py``; what survives as blocks, from any source type, goes through
+``clean``: the layout rules, then the text rules. ``registry.py`` lists every rule of every
+family (docs/rules.md). Rules only remove text: the later stages read ``Document.removed``
+for what they need.
 """
 
 from __future__ import annotations

@@ -1,26 +1,9 @@
 """Page-layout boilerplate of paginated sources (PDF): what the page design repeats, not the text.
 
-Rules, each named in ``Document.removed``:
-
-- ``running-header`` / ``running-footer``: a block at the top or bottom edge of its page
-  whose text (digits aside) recurs at that edge on other pages.
-- ``page-number``: a bare page number ("12", "- 12 -", "Page 2 of 11", "xiv") at an edge.
-- ``repeated-block``: the same text as a block on several pages (a masthead, a sidebar),
-  unless it is a paragraph-long block right under a heading.
-- ``multilingual-name``: a stack of short lines saying one name in several languages
-  (an organisation's or series' name on a cover), with the acronym set beside it.
-- ``pull-quote``: a short block whose words repeat a passage of a longer body block and is
-  set apart by its layout (another size or weight, or a narrower measure).
-- ``masthead``: a dated line printed above the title on its page (a journal issue or a
-  conference: "TALN 2011, Montpellier, 27 juin – 1er juillet 2011"); the parser has read
-  its date and identifiers already.
-- ``publisher-advert``: the publisher's call for manuscripts that closes a journal's PDF
-  ("Submit your next manuscript to ...", its list of selling points): from such a line on
-  the last page to the end, when all that follows is short.
-- ``colophon``: the publishing details at the back or inside cover (ISBN, ISSN, mail
-  agreement, address, telephone, copyright, funding line). The parser has already read
-  ISBN, ISSN, DOI and the printed date from the whole text, so removing it loses no metadata;
-  what is only printed here (a bare date, the publisher's acronym) is kept first.
+Each rule (family ``layout``) is declared once in ``LAYOUT_RULES`` with the step that finds
+it; the steps run in the order of their rules' declarations, and docs/rules.md lists them.
+Rules only remove: what a removed block says that the metadata stage wants (the cover's
+acronym, the colophon's date) it reads from ``Document.removed`` (docpipe/metadata.py).
 
 Afterwards a paragraph cut by a page or column break (now that the furniture between its
 parts is gone) is joined back into one block.
@@ -32,11 +15,13 @@ import re
 import statistics
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from docpipe.document import Block, BlockKind, Document, Removal, SourceType
-from docpipe.language import UNDETERMINED, detect_block
 from docpipe.metadata import normalise_date
+from docpipe.rules import Family, Rule
 
 _LONG_REPEATED_BLOCK = 400  # characters
 _EDGE_SHARE = 0.12  # top or bottom share of a page's text extent that counts as its edge
@@ -45,9 +30,8 @@ _CONTENT_KINDS = (BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.LIST_ITEM, B
 _WORD = re.compile(r"[^\W_]+")
 _SHINGLE = 4
 _TERMINAL = (".", "!", "?", ":", ";", "”", '"', ")")
-# Languages an organisation spells its name in on a cover (Canada, the Americas, Europe).
-_NAME_LANGUAGES = ("en", "es", "fr", "pt", "de", "it")
-_ACRONYM = re.compile(r"^[A-ZÀ-Þ]{2,10}$")
+_STEM = 4  # letters a word shares with its translation in a cognate language ("polic-y", "polit-ique")
+ACRONYM = re.compile(r"^[A-ZÀ-Þ]{2,10}$")  # an organisation's logo set as a word
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d{2}(?!\d)")
 _SUBMISSION_ADVERT = re.compile(
     r"\bsubmit your (?:next )?manuscripts?\b|\bsoumettez votre (?:prochain )?manuscrit|\benv[ií]e su (?:pr[oó]ximo )?manuscrito"
@@ -69,18 +53,13 @@ _COLOPHON_WEAK = (
 def remove_layout_boilerplate(doc: Document) -> Document:
     if doc.source.source_type is not SourceType.PDF or not doc.blocks:
         return doc
-    _remove_page_furniture(doc)
-    _remove_repeated_blocks(doc)
-    _remove_multilingual_names(doc)
-    _remove_pull_quotes(doc)
-    _remove_colophon(doc)
-    _remove_masthead(doc)
-    _remove_back_advert(doc)
+    for step in _STEPS:
+        step(doc)
     _join_broken_paragraphs(doc)
     return doc
 
 
-def _drop(doc: Document, doomed: dict[int, str]) -> None:
+def _drop(doc: Document, doomed: dict[int, LayoutRule]) -> None:
     """Remove the blocks at the given indexes, recording the rule for each."""
     kept = []
     for index, block in enumerate(doc.blocks):
@@ -133,20 +112,20 @@ def _remove_page_furniture(doc: Document) -> None:
     # Alternating heads (authors on even pages, title on odd) recur on half the pages.
     needed = 2 if len(pages) <= 6 else max(2, len(pages) // 5)
     running = {key for key, on_pages in recurring.items() if len(on_pages) >= needed and len(key[1]) >= 3}
-    doomed: dict[int, str] = {}
+    doomed: dict[int, LayoutRule] = {}
     for index, edge in edges.items():
         block = doc.blocks[index]
         pattern = _pattern(block.text)
         if _PAGE_NUMBER.match(block.text.strip()):
-            doomed[index] = "page-number"
+            doomed[index] = PAGE_NUMBER
         elif (edge, pattern) in running or _inside_masthead(block, pattern, running):
-            doomed[index] = "running-header" if edge == "top" else "running-footer"
+            doomed[index] = RUNNING_HEADER if edge == "top" else RUNNING_FOOTER
     # The first page often prints the running head inside a masthead (journal, volume, URL,
     # date), which need not lie in the edge band: other lines may be set above it.
     first_page = min(pages)
     for index, block in enumerate(doc.blocks):
         if block.page == first_page and index not in edges and _inside_masthead(block, _pattern(block.text), running):
-            doomed[index] = "running-header"
+            doomed[index] = RUNNING_HEADER
     _drop(doc, doomed)
     _strip_glued_heads(doc, {p for e, p in running if e == "top" and len(p) >= 10})
 
@@ -174,7 +153,7 @@ def _strip_glued_heads(doc: Document, heads: set[str]) -> None:
                 break
         while cut < len(block.text) and not block.text[cut].isalpha():
             cut += 1  # the head's own numbers ("12:4", a page number)
-        doc.removed.append(Removal(rule="running-header", text=block.text[:cut].strip(), kind=block.kind.value, page=block.page))
+        doc.removed.append(Removal(rule=RUNNING_HEADER.name, text=block.text[:cut].strip(), kind=block.kind.value, page=block.page))
         block.text = block.text[cut:].strip()
 
 
@@ -184,7 +163,7 @@ def _remove_repeated_blocks(doc: Document) -> None:
         if block.page and len(block.text) >= 15:
             pages_of[_pattern(block.text)].add(block.page)
     doomed = {
-        i: "repeated-block"
+        i: REPEATED_BLOCK
         for i, b in enumerate(doc.blocks)
         # Headings recur legitimately (table of contents, a section title and its running head).
         if b.page and len(b.text) >= 15 and len(pages_of[_pattern(b.text)]) >= 2
@@ -208,39 +187,33 @@ def _name_lines(block: Block) -> list[str]:
 
 
 def _translations(lines: list[str]) -> bool:
-    """Lines that say the same in several languages: shared word stems, different languages."""
-    stems = [{w[:4] for w in _WORD.findall(_fold(line)) if len(w) >= 4} for line in lines]
-    related = all(any(s & other for j, other in enumerate(stems) if j != i) for i, s in enumerate(stems))
-    if not related or len(set(map(_fold, lines))) < len(lines):
+    """Lines that say the same in several languages: each spells a word its own way that
+    another line spells another way from the same stem, as cognates do ("Policy",
+    "Politique", "Política"). Lines of one language repeat their words as they are
+    ("Noms/Verbes", "Noms/Mots"; a name, an e-mail address, a year)."""
+    if len(set(map(_fold, lines))) < len(lines):
         return False
-    languages = set()
-    for line in lines:
-        probabilities = detect_block(line, _NAME_LANGUAGES)
-        probabilities.pop(UNDETERMINED, None)
-        if probabilities:
-            languages.add(max(probabilities, key=probabilities.__getitem__))
-    return len(languages) >= 2
+    words = [{w for w in _WORD.findall(_fold(line)) if len(w) >= _STEM} for line in lines]
+    return all(
+        any(v[:_STEM] == w[:_STEM] and v != w for j, others in enumerate(words) if j != i for v in others for w in own)
+        for i, own in enumerate(words)
+    )
 
 
 def _remove_multilingual_names(doc: Document) -> None:
-    doomed: dict[int, str] = {}
+    doomed: dict[int, LayoutRule] = {}
     for index, block in enumerate(doc.blocks):
         lines = _name_lines(block)
         if not lines or not _translations(lines):
             continue
-        doomed[index] = "multilingual-name"
+        doomed[index] = MULTILINGUAL_NAME
         before = doc.blocks[index - 1] if index else None
-        if before is not None and before.page == block.page and _ACRONYM.match(before.text.strip()):
-            doomed[index - 1] = "multilingual-name"
-            doc.metadata.publisher = doc.metadata.publisher or before.text.strip()
-        for line in lines:
-            acronym = re.search(re.escape(line) + r"\s*\(([A-Z]{2,10})\)", "\n".join(b.text for b in doc.blocks))
-            if acronym and not doc.metadata.publisher:
-                doc.metadata.publisher = acronym.group(1)
-    acronyms = {doc.blocks[i].text.strip() for i in doomed if _ACRONYM.match(doc.blocks[i].text.strip())}
+        if before is not None and before.page == block.page and ACRONYM.match(before.text.strip()):
+            doomed[index - 1] = MULTILINGUAL_NAME
+    acronyms = {doc.blocks[i].text.strip() for i in doomed if ACRONYM.match(doc.blocks[i].text.strip())}
     for index, block in enumerate(doc.blocks):
         if block.text.strip() in acronyms:
-            doomed[index] = "multilingual-name"  # the same logo again, on the back cover
+            doomed[index] = MULTILINGUAL_NAME  # the same logo again, on the back cover
     _drop(doc, doomed)
 
 
@@ -262,7 +235,7 @@ def _remove_pull_quotes(doc: Document) -> None:
                 owners[shingle].add(index)
     widths = [b.bbox[2] - b.bbox[0] for b in body if b.bbox and len(b.text) > 200]
     measure = statistics.median(widths) if widths else 0.0
-    doomed: dict[int, str] = {}
+    doomed: dict[int, LayoutRule] = {}
     for index, block in enumerate(doc.blocks):
         own = shingles.get(index)
         if not own or len(own) < 3 or len(block.text) > 600 or block.attrs.get("title"):
@@ -287,7 +260,7 @@ def _remove_pull_quotes(doc: Document) -> None:
             or (block.bbox is not None and measure and block.bbox[2] - block.bbox[0] < 0.85 * measure)
         )
         if restyled:
-            doomed[index] = "pull-quote"
+            doomed[index] = PULL_QUOTE
     _drop(doc, doomed)
 
 
@@ -329,11 +302,7 @@ def _remove_colophon(doc: Document) -> None:
                     break
                 grown.add(i)
                 i += step
-    for i in sorted(grown):
-        text = doc.blocks[i].text.strip()
-        if len(text) < 40 and normalise_date(text) and not doc.metadata.published_date:
-            doc.metadata.published_date = text
-    _drop(doc, {i: "colophon" for i in grown})
+    _drop(doc, {i: COLOPHON for i in grown})
 
 
 def _remove_masthead(doc: Document) -> None:
@@ -341,7 +310,7 @@ def _remove_masthead(doc: Document) -> None:
     if title is None or title.bbox is None:
         return
     doomed = {
-        index: "masthead"
+        index: MASTHEAD
         for index, block in enumerate(doc.blocks)
         if block.page == title.page and block.kind is BlockKind.PARAGRAPH and block.bbox and block.bbox[1] > title.bbox[3]
         and len(block.text) < 120 and "\n" not in block.attrs.get("lines", "")
@@ -358,7 +327,57 @@ def _remove_back_advert(doc: Document) -> None:
     )
     if start is None or any(len(b.text) >= 300 for b in doc.blocks[start:]):
         return
-    _drop(doc, {i: "publisher-advert" for i in range(start, len(doc.blocks))})
+    _drop(doc, {i: PUBLISHER_ADVERT for i in range(start, len(doc.blocks))})
+
+
+@dataclass(frozen=True, kw_only=True)
+class LayoutRule(Rule):
+    family: Family = Family.LAYOUT
+    sources: frozenset[SourceType] = frozenset({SourceType.PDF})
+    detector: Callable[[Document], None]  # the step that finds it; one step may find several rules
+
+
+PAGE_NUMBER = LayoutRule(
+    name="page-number", detector=_remove_page_furniture,
+    description="a bare page number ('12', '- 12 -', 'Page 2 of 11', 'xiv') at a page's top or bottom edge",
+)
+RUNNING_HEADER = LayoutRule(
+    name="running-header", detector=_remove_page_furniture,
+    description="a block at the top edge whose text (digits aside) recurs there on other pages, or the masthead holding it on the first page",
+)
+RUNNING_FOOTER = LayoutRule(
+    name="running-footer", detector=_remove_page_furniture,
+    description="a block at the bottom edge whose text (digits aside) recurs there on other pages",
+)
+REPEATED_BLOCK = LayoutRule(
+    name="repeated-block", detector=_remove_repeated_blocks,
+    description="the same text as a block on several pages (a masthead, a sidebar), unless it is a paragraph-long block right under a heading",
+)
+MULTILINGUAL_NAME = LayoutRule(
+    name="multilingual-name", detector=_remove_multilingual_names,
+    description="a stack of short lines saying one name in several languages (a cover's organisation or series), with the acronym set before it",
+)
+PULL_QUOTE = LayoutRule(
+    name="pull-quote", detector=_remove_pull_quotes,
+    description="a short block repeating a passage of a longer body block, set apart by its layout (size, weight, a narrower measure)",
+)
+COLOPHON = LayoutRule(
+    name="colophon", detector=_remove_colophon,
+    description="the publishing details at the back or inside cover (ISBN, ISSN, mail agreement, address, telephone, copyright, funding line)",
+)
+MASTHEAD = LayoutRule(
+    name="masthead", detector=_remove_masthead,
+    description="a dated line printed above the title on its page (a journal issue, a conference: 'TALN 2011, Montpellier, 27 juin 2011')",
+)
+PUBLISHER_ADVERT = LayoutRule(
+    name="publisher-advert", detector=_remove_back_advert,
+    description="the publisher's call for manuscripts closing a journal's PDF, from that line on the last page to the end",
+)
+LAYOUT_RULES: tuple[LayoutRule, ...] = (
+    PAGE_NUMBER, RUNNING_HEADER, RUNNING_FOOTER, REPEATED_BLOCK, MULTILINGUAL_NAME, PULL_QUOTE, COLOPHON, MASTHEAD, PUBLISHER_ADVERT,
+)
+# Each step once, in the order of its first rule.
+_STEPS = tuple(dict.fromkeys(rule.detector for rule in LAYOUT_RULES))
 
 
 def _open_ended(block: Block) -> bool:

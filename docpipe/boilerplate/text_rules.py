@@ -1,15 +1,12 @@
-"""Boilerplate recognised from a block's own text, whatever the source type.
+"""Boilerplate recognised from a block's own text, whatever the source type (family ``text``).
 
-HTML pages lose most of their furniture on the DOM (``dom.py``); these rules catch what
-survives there and what plain-text and PDF sources carry with no markup at all: photo
-credits and captions, generated "spam" author bios, comment-system lines and comment
-policies, share, follow, app and newsletter prompts, support and paywall appeals, cookie
-and copyright lines, bylines, date-only lines, "N comments", "Read more" teasers, related
-headings, breadcrumb trails, archive banners, page-modified lines. Each rule is a name and
-a test on one block's text, in English, Spanish, French and German (some Portuguese and
-Polish); rules only take short blocks (long prose is never boilerplate here), except the
-photo credit, which is cut from the end of a longer paragraph. A comments-policy heading
-takes the short paragraphs under it. Tables, code, notes and references are never taken.
+HTML pages lose most of their furniture on the DOM (``parsers/html_rules.py``); these rules
+catch what survives there and what plain-text and PDF sources carry with no markup at all.
+Each rule is a name and a test on one block's text, in English, Spanish, French and German
+(some Portuguese and Polish), declared once in ``TEXT_RULES`` (docs/rules.md lists them);
+rules only take short blocks (long prose is never boilerplate here), except the photo
+credit, which is cut from the end of a longer paragraph. A comments-policy heading takes
+the short paragraphs under it. Tables, code, notes and references are never taken.
 """
 
 from __future__ import annotations
@@ -17,9 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from docpipe.document import Block, BlockKind, Document, Removal
+from docpipe.document import Block, BlockKind, Document, Removal, SourceType
 from docpipe.metadata import normalise_date
+from docpipe.rules import ALL_SOURCES, Family, Rule
 
 _SHORT = 200  # most rules only look at blocks up to this many characters
 
@@ -217,9 +216,10 @@ def _share_line(text: str) -> bool:
     return 1 <= len(words) <= 10 and len(_NETWORKS.findall(text)) >= max(2, len(words) - 2)
 
 
-@dataclass(frozen=True)
-class TextRule:
-    name: str
+@dataclass(frozen=True, kw_only=True)
+class TextRule(Rule):
+    family: Family = Family.TEXT
+    sources: frozenset[SourceType] = ALL_SOURCES
     test: Callable[[str], bool]
     max_chars: int = _SHORT
     headings: bool = True  # False: a heading is never this rule's (a headline may be "... in 2019")
@@ -228,55 +228,80 @@ class TextRule:
     hints: tuple[str, ...] = ()
 
 
-RULES: tuple[TextRule, ...] = (
-    TextRule("comment-system", lambda t: bool(_COMMENT_SYSTEM.search(t)), hints=("comment", "disqus", "addthis", "sharethis")),
-    TextRule("comment-count", lambda t: bool(_COMMENT_COUNT.match(t))),
-    TextRule("comment-policy", lambda t: bool(_COMMENT_POLICY_HEADING.match(t) or _COMMENT_POLICY_LINE.search(t)), max_chars=400, hints=("comment", "comentario", "kommentar", "guidelines", "netiquette", "responsible", "abuse", "flag", "attack", "language")),
-    TextRule("spam-bio", _spam_bio, max_chars=300),
-    TextRule("photo-credit", lambda t: bool(_CREDIT_ALONE.match(t) or _credit_at_end(t)), max_chars=_CAPTION_MAX),
-    TextRule("share-bar", _share_line),
-    TextRule("newsletter", lambda t: bool(_NEWSLETTER.search(t)), hints=("newsletter", "bolet", "infolettre", "inbox", "boîte de réception", "bandeja", "mail", "courriel", "correo")),
-    TextRule("follow-us", lambda t: bool(_FOLLOW.search(t)), max_chars=300, hints=("follow", "síguenos", "siguenos", "suivez", "folgen", "siga", "telegram", "youtube", "whatsapp")),
-    TextRule("support-prompt", lambda t: bool(_SUPPORT.search(t)), max_chars=400, hints=("support", "help us", "donat", "member", "subscriber", "patron", "hazte", "apóyanos", "únete", "soutenez", "don", "unterstützen", "spenden")),
-    TextRule("paywall", lambda t: bool(_PAYWALL.search(t)), max_chars=400, hints=("full story", "full article", "subscriber", "accéder", "lire la suite", "abonnés", "il vous reste", "seguir leyendo", "exclusivo", "weiterlesen", "abonnenten")),
-    TextRule("comment-login", lambda t: bool(_COMMENT_LOGIN.search(t)), max_chars=300, hints=("comment", "comentar", "kommentar")),
-    TextRule("cookie-banner", lambda t: bool(_COOKIES.search(t)), max_chars=500, hints=("cookie",)),
-    TextRule("copyright", lambda t: bool(_COPYRIGHT.search(t)), max_chars=300, hints=("©", "(c)", "copyright", "rights reserved", "derechos reservados", "droits réservés", "rechte vorbehalten", "prawa zastrzeżone", "chroniony prawem")),
-    TextRule("ad-label", lambda t: bool(_AFFILIATE.match(t))),
-    TextRule("disclosure", lambda t: bool(_DISCLOSURE.search(t)), max_chars=300, hints=("rezensionsexemplar", "review", "affiliate", "partner", "provided", "sponsor", "patrocinado", "disclosure", "we may")),
-    TextRule("date-modified", lambda t: bool(_MODIFIED.match(t))),
-    TextRule("date-line", _date_line, max_chars=140, headings=False),
-    TextRule("reading-time", lambda t: bool(_READING_TIME.match(t)), max_chars=40),
-    TextRule("account-prompt", lambda t: bool(_ACCOUNT.match(t)), max_chars=60, headings=False),
-    TextRule("app-prompt", lambda t: bool(_APP_PROMPT.search(t)), max_chars=250, hints=("app",)),
-    TextRule("citation", lambda t: bool(_CITATION.match(t)), max_chars=500),
-    TextRule("read-more", lambda t: bool(_READ_MORE.match(t))),
-    TextRule("related", lambda t: bool(_RELATED.match(t))),
-    TextRule("page-tools", lambda t: bool(_TOOLS.match(t))),
-    TextRule("breadcrumbs", lambda t: "«" not in t and bool(_BREADCRUMB.match(t))),
-    TextRule("archive-banner", lambda t: bool(_ARCHIVE_BANNER.search(t)), max_chars=400, hints=("archive", "no longer")),
-    TextRule("byline", lambda t: bool(_BYLINE.match(t)), max_chars=140),
-    TextRule("counter", lambda t: bool(_BARE_NUMBER.match(t)), max_chars=12),
-    TextRule("source-line", lambda t: bool(_SOURCE_LINE.match(t)), max_chars=80, headings=False),
-    TextRule("feedback-prompt", lambda t: bool(_FEEDBACK.match(t) or _REPORT_ERRORS.search(t)), max_chars=300, hints=("report", "was this page", "did you find", "útil", "cette page", "signaler", "fehler")),
+def _rule(name: str, description: str, test: Callable[[str], bool], **detector: Any) -> TextRule:
+    return TextRule(name=name, description=description, test=test, **detector)
+
+
+COMMENT_POLICY = _rule(
+    "comment-policy", "a comments-policy heading (and the short paragraphs under it) or a moderation line",
+    lambda t: bool(_COMMENT_POLICY_HEADING.match(t) or _COMMENT_POLICY_LINE.search(t)), max_chars=400,
+    hints=("comment", "comentario", "kommentar", "guidelines", "netiquette", "responsible", "abuse", "flag", "attack", "language"),
+)
+PHOTO_CREDIT = _rule(
+    "photo-credit", "a photo credit, alone or ending a caption ('AP Photo/...', 'Foto: ...'); cut from the end of a longer paragraph",
+    lambda t: bool(_CREDIT_ALONE.match(t) or _credit_at_end(t)), max_chars=_CAPTION_MAX,
+)
+# Order matters: the first rule whose test passes names the removal.
+TEXT_RULES: tuple[TextRule, ...] = (
+    _rule("comment-system", "a comment widget's own line ('blog comments powered by Disqus', 'Please enable JavaScript to view the comments')",
+          lambda t: bool(_COMMENT_SYSTEM.search(t)), hints=("comment", "disqus", "addthis", "sharethis")),
+    _rule("comment-count", "'7 comments', 'Leave a reply', 'Ver comentarios'", lambda t: bool(_COMMENT_COUNT.match(t))),
+    COMMENT_POLICY,
+    _rule("spam-bio", "a generated author bio of tiny persona sentences ('Entrepreneur. Internet fanatic. Bacon expert.')", _spam_bio, max_chars=300),
+    PHOTO_CREDIT,
+    _rule("share-line", "share prompts and lines of network names ('Share: Facebook Twitter', 'Compártalo')", _share_line),
+    _rule("newsletter-prompt", "a newsletter sign-up prompt ('Sign up for our newsletter', 'in your inbox')", lambda t: bool(_NEWSLETTER.search(t)),
+          hints=("newsletter", "bolet", "infolettre", "inbox", "boîte de réception", "bandeja", "mail", "courriel", "correo")),
+    _rule("follow-us", "'Follow us on ...', 'Síguenos', a Telegram or YouTube channel plug", lambda t: bool(_FOLLOW.search(t)), max_chars=300,
+          hints=("follow", "síguenos", "siguenos", "suivez", "folgen", "siga", "telegram", "youtube", "whatsapp")),
+    _rule("support-prompt", "an appeal for donations, members or support", lambda t: bool(_SUPPORT.search(t)), max_chars=400,
+          hints=("support", "help us", "donat", "member", "subscriber", "patron", "hazte", "apóyanos", "únete", "soutenez", "don", "unterstützen", "spenden")),
+    _rule("paywall-notice", "a paywall's text ('To view the full story, subscribe', 'réservé aux abonnés')", lambda t: bool(_PAYWALL.search(t)), max_chars=400,
+          hints=("full story", "full article", "subscriber", "accéder", "lire la suite", "abonnés", "il vous reste", "seguir leyendo", "exclusivo", "weiterlesen", "abonnenten")),
+    _rule("comment-login", "'You must be logged in to post a comment'", lambda t: bool(_COMMENT_LOGIN.search(t)), max_chars=300,
+          hints=("comment", "comentar", "kommentar")),
+    _rule("cookie-notice", "a cookie notice ('We use cookies ...')", lambda t: bool(_COOKIES.search(t)), max_chars=500, hints=("cookie",)),
+    _rule("copyright", "a copyright or all-rights-reserved line", lambda t: bool(_COPYRIGHT.search(t)), max_chars=300,
+          hints=("©", "(c)", "copyright", "rights reserved", "derechos reservados", "droits réservés", "rechte vorbehalten", "prawa zastrzeżone", "chroniony prawem")),
+    _rule("ad-label", "an advertising label on its own ('Anzeige', 'Publicidad', 'Sponsored')", lambda t: bool(_AFFILIATE.match(t))),
+    _rule("disclosure", "an affiliate-link, review-copy or sponsorship disclosure", lambda t: bool(_DISCLOSURE.search(t)), max_chars=300,
+          hints=("rezensionsexemplar", "review", "affiliate", "partner", "provided", "sponsor", "patrocinado", "disclosure", "we may")),
+    _rule("date-modified", "'Date modified: 2013-11-18', 'Last updated ...'", lambda t: bool(_MODIFIED.match(t))),
+    _rule("date-line", "a line of dates or times only, each with at most a label ('Publié le 12 mars 2024 à 06h00')", _date_line, max_chars=140, headings=False),
+    _rule("reading-time", "'5 min read', 'Lecture : 4 min'", lambda t: bool(_READING_TIME.match(t)), max_chars=40),
+    _rule("account-prompt", "a sign-in or subscribe link alone on its line ('Se connecter', 'My account')", lambda t: bool(_ACCOUNT.match(t)), max_chars=60, headings=False),
+    _rule("app-prompt", "'Download our app'", lambda t: bool(_APP_PROMPT.search(t)), max_chars=250, hints=("app",)),
+    _rule("citation", "a suggested-citation line ('Cite this article', 'Zitiervorschlag')", lambda t: bool(_CITATION.match(t)), max_chars=500),
+    _rule("read-more-link", "'Read more', 'Lea también: <headline>', 'Lire la suite'", lambda t: bool(_READ_MORE.match(t))),
+    _rule("related-heading", "the heading of a list of other stories ('Related articles', 'Lo más leído', 'Ähnliche Beiträge')", lambda t: bool(_RELATED.match(t))),
+    _rule("page-tool-label", "print, e-mail, font-size, permalink and advertisement labels ('Print this page', '- Advertisement -')", lambda t: bool(_TOOLS.match(t))),
+    _rule("breadcrumb-trail", "a breadcrumb trail ('Home » News » Politics')", lambda t: "«" not in t and bool(_BREADCRUMB.match(t))),
+    _rule("archive-notice", "a line saying the site is an archive or no longer updated", lambda t: bool(_ARCHIVE_BANNER.search(t)), max_chars=400,
+          hints=("archive", "no longer")),
+    _rule("byline", "'By Erin Halvorsen', 'Por ...', 'Par ...' with what follows on its line", lambda t: bool(_BYLINE.match(t)), max_chars=140),
+    _rule("counter", "a bare number (a share, like or view count)", lambda t: bool(_BARE_NUMBER.match(t)), max_chars=12),
+    _rule("source-line", "a wire story's attribution ('Fuente: EFE', 'aja/PAP')", lambda t: bool(_SOURCE_LINE.match(t)), max_chars=80, headings=False),
+    _rule("feedback-prompt", "'Report a problem on this page', 'Was this page helpful?', 'Report an error'",
+          lambda t: bool(_FEEDBACK.match(t) or _REPORT_ERRORS.search(t)), max_chars=300,
+          hints=("report", "was this page", "did you find", "útil", "cette page", "signaler", "fehler")),
 )
 _SPARED = (BlockKind.TABLE, BlockKind.CODE, BlockKind.NOTE, BlockKind.REFERENCE)
 
 
-def rule_for(block: Block) -> str | None:
-    """The name of the first text rule that takes this block, or None."""
+def rule_for(block: Block) -> TextRule | None:
+    """The first text rule that takes this block, or None."""
     if block.kind in _SPARED:
         return None
     text = block.text.strip()
     lower = text.lower()
     heading = block.kind is BlockKind.HEADING
-    for rule in RULES:
+    for rule in TEXT_RULES:
         if len(text) > rule.max_chars or (heading and not rule.headings):
             continue
         if rule.hints and not any(hint in lower for hint in rule.hints):
             continue
         if rule.test(text):
-            return rule.name
+            return rule
     return None
 
 
@@ -288,7 +313,7 @@ def _cut_credit(doc: Document, block: Block) -> None:
     if match:
         tail_start = len(block.text) - _CREDIT_TAIL  # _CAPTION_MAX > _CREDIT_TAIL: the block is longer
         block.text = block.text[: tail_start + match.start("credit")].rstrip()
-        doc.removed.append(Removal(rule="photo-credit", text=match.group("credit"), kind=block.kind.value, page=block.page))
+        doc.removed.append(Removal(rule=PHOTO_CREDIT.name, text=match.group("credit"), kind=block.kind.value, page=block.page))
 
 
 def remove_text_boilerplate(doc: Document) -> Document:
@@ -298,8 +323,8 @@ def remove_text_boilerplate(doc: Document) -> Document:
         rule = rule_for(block)
         # A comments-policy heading takes the short paragraphs under it with it.
         if rule is None and in_policy and block.kind is not BlockKind.HEADING and len(block.text) <= 400:
-            rule = "comment-policy"
-        in_policy = rule == "comment-policy" and (in_policy or block.kind is BlockKind.HEADING or bool(_COMMENT_POLICY_HEADING.match(block.text)))
+            rule = COMMENT_POLICY
+        in_policy = rule is COMMENT_POLICY and (in_policy or block.kind is BlockKind.HEADING or bool(_COMMENT_POLICY_HEADING.match(block.text)))
         if rule is not None:
             doc.remove(block, rule)
             continue
