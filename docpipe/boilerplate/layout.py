@@ -37,6 +37,7 @@ from functools import lru_cache
 from docpipe.document import Block, BlockKind, Document, Removal, SourceType
 from docpipe.language import UNDETERMINED, detect_block
 from docpipe.metadata import normalise_date
+from parsers.pdf.paragraphs import join_broken_paragraphs
 
 _LONG_REPEATED_BLOCK = 400  # characters
 _EDGE_SHARE = 0.12  # top or bottom share of a page's text extent that counts as its edge
@@ -76,7 +77,7 @@ def remove_layout_boilerplate(doc: Document) -> Document:
     _remove_colophon(doc)
     _remove_masthead(doc)
     _remove_back_advert(doc)
-    _join_broken_paragraphs(doc)
+    join_broken_paragraphs(doc)
     return doc
 
 
@@ -359,46 +360,3 @@ def _remove_back_advert(doc: Document) -> None:
     if start is None or any(len(b.text) >= 300 for b in doc.blocks[start:]):
         return
     _drop(doc, {i: "publisher-advert" for i in range(start, len(doc.blocks))})
-
-
-def _open_ended(block: Block) -> bool:
-    text = block.text.rstrip()
-    return not text.endswith(_TERMINAL) or bool(re.search(r"[^\W\d_]-$", text))
-
-
-def _joinable(first: Block, second: Block) -> bool:
-    if first.kind is not BlockKind.PARAGRAPH or second.kind is not BlockKind.PARAGRAPH:
-        return False
-    if first.page is None or second.page is None or second.page - first.page not in (0, 1):
-        return False
-    if abs((first.font_size or 0) - (second.font_size or 0)) > 0.6 or first.bold != second.bold:
-        return False
-    start = second.text[:1]
-    if _open_ended(first) and start.islower():
-        return True  # mid-sentence, whatever was set between the parts (a pull quote, a figure)
-    if second.page == first.page and first.bbox and second.bbox and not (second.bbox[0] >= first.bbox[2] - 2 or second.bbox[1] > first.bbox[3]):
-        return False  # the same column: the parser already decided these are two paragraphs
-    if _open_ended(first):
-        return start.islower() or start.isdigit() or (not first.text.rstrip().endswith((",", ";")) and start.isupper() and first.attrs.get("full_last_line") == "1")
-    return first.attrs.get("full_last_line") == "1" and second.attrs.get("indented_first") == "0" and start.isupper()
-
-
-def _join_broken_paragraphs(doc: Document) -> None:
-    indented = [b.attrs.get("indented_first") for b in doc.blocks if "indented_first" in b.attrs]
-    indent_style = indented.count("1") * 3 >= len(indented) > 0
-    joined: list[Block] = []
-    for block in doc.blocks:
-        # Footnotes and captions may sit between the two parts; the paragraph goes on after them.
-        previous_index = len(joined) - 1
-        while previous_index >= 0 and joined[previous_index].kind in (BlockKind.NOTE, BlockKind.CAPTION) and joined[previous_index].page in (block.page, (block.page or 0) - 1):
-            previous_index -= 1
-        previous = joined[previous_index] if previous_index >= 0 else None
-        if previous is not None and _joinable(previous, block) and (indent_style or _open_ended(previous)):
-            if re.search(r"[^\W\d_]-$", previous.text) and block.text[:1].islower():
-                previous.text = previous.text[:-1] + block.text
-            else:
-                previous.text = f"{previous.text} {block.text}"
-            previous.attrs["full_last_line"] = block.attrs.get("full_last_line", "0")
-            continue
-        joined.append(block)
-    doc.blocks = joined
