@@ -40,7 +40,7 @@ from docpipe.metadata import normalise_date
 from parsers.pdf.paragraphs import join_broken_paragraphs
 
 _LONG_REPEATED_BLOCK = 400  # characters
-_EDGE_SHARE = 0.12  # top or bottom share of a page's text extent that counts as its edge
+from parsers.pdf.furniture import EDGE_SHARE as _EDGE_SHARE  # noqa: E402  (the PDF path's one definition of a page's edge)
 _PAGE_NUMBER = re.compile(r"^(?:(?:page|p\.|página|pág\.)\s*)?[-–—|]?\s*(?:\d{1,4}|(?-i:[ivxlc]{1,6}))\s*[-–—|]?(?:\s*(?:of|de|sur|/)\s*\d{1,4})?$", re.I)
 _CONTENT_KINDS = (BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.LIST_ITEM, BlockKind.CAPTION, BlockKind.QUOTE)
 _WORD = re.compile(r"[^\W_]+")

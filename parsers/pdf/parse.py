@@ -43,7 +43,7 @@ def parse_pdf(data: bytes, source: Source, limits: PdfLimits = PdfLimits()) -> D
             # 3. paragraphs: each box cut into paragraphs.
             page_found = paragraphs.split_paragraphs(boxes, number)
             # 4. furniture: the paragraphs at the page's edges marked.
-            furniture.mark_page_edges(page_found, page_layout.height)
+            furniture.mark_page_edges(page_found)
             # 5. paragraphs cut by a column break joined again.
             found.extend(paragraphs.join_column_breaks(page_found))
             if number == 1:
