@@ -36,7 +36,7 @@ sys.path[:0] = [str(PROJECT / "tests"), str(PROJECT)]
 
 from fuzzing import Mutant, allowed_reasons, hostile_seeds, mutants, seeds_from  # noqa: E402  (tests/fuzzing.py)
 
-import parsers.html, parsers.pdf, parsers.text  # noqa: E401,E402,F401  (imported once: every worker forked from here runs the same code)
+import parsers.html, parsers.pdf.parse, parsers.text  # noqa: E401,E402,F401  (imported once: every worker forked from here runs the same code)
 from docpipe.document import Document, Reject  # noqa: E402
 from docpipe.isolation import Limits, default_workers, iter_isolated  # noqa: E402
 from docpipe.pipeline import Settings  # noqa: E402

@@ -70,6 +70,15 @@ def _add_document_options(command: argparse.ArgumentParser) -> None:
         "--max-text-bytes", type=_positive, default=DEFAULT_CONFIG.max_text_bytes,
         help="larger HTML and text files are rejected before parsing (default: %(default)s)",
     )
+    command.add_argument("--max-pages", type=_positive, default=DEFAULT_CONFIG.max_pages, help="PDFs with more pages are rejected (default: %(default)s)")
+    command.add_argument(
+        "--max-page-glyphs", type=_positive, default=DEFAULT_CONFIG.max_page_glyphs,
+        help="a PDF page drawing more glyphs is rejected (default: %(default)s)",
+    )
+    command.add_argument(
+        "--max-content-bytes", type=_positive, default=DEFAULT_CONFIG.max_content_bytes,
+        help="a PDF page whose content streams inflate past this many bytes is rejected (default: %(default)s)",
+    )
 
 
 def _add_run_options(command: argparse.ArgumentParser) -> None:

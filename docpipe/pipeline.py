@@ -27,6 +27,7 @@ from docpipe.language import DEFAULT_LANGUAGES, tag_languages
 from docpipe.metadata import finalize_metadata
 from docpipe.reasons import RejectReason, describe_failure
 from parsers.detect import detect_type
+from parsers.pdf.limits import PdfLimits
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 # HTML and plain text cost far more per byte than PDF: every element becomes a soup node and
@@ -58,6 +59,7 @@ class Settings:
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
     max_bytes: int = DEFAULT_MAX_BYTES  # any file: larger ones are rejected unread
     max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES  # HTML and plain text, once the type is known
+    pdf_limits: PdfLimits = PdfLimits()  # pages, glyphs per page, inflated content per page
 
 
 @functools.cache
@@ -109,7 +111,7 @@ def process_bytes(data: bytes, source: Source, settings: Settings = Settings()) 
         source.source_type = detect_type(data, source.path)
         _check_text_size(source.source_type, len(data), settings)
         stage = "parse"
-        doc = parser_for(source.source_type)(data, source)
+        doc = _parse(data, source, settings)
         stage = "clean"
         doc = clean(doc)
         if not doc.blocks:
@@ -128,6 +130,14 @@ def process_bytes(data: bytes, source: Source, settings: Settings = Settings()) 
         return _reject(source, stage, RejectReason.OUT_OF_MEMORY, "the document needed more memory than allowed")
     except Exception as error:  # noqa: BLE001 - one bug must never stop a run, nor pass for a bad input
         return _reject(source, stage, RejectReason.INTERNAL_ERROR, describe_failure(error))
+
+
+def _parse(data: bytes, source: Source, settings: Settings) -> Document:
+    """The detected type's parser; the PDF one enforces the run's PDF caps."""
+    parse = parser_for(source.source_type)
+    if source.source_type is SourceType.PDF:
+        return parse(data, source, settings.pdf_limits)
+    return parse(data, source)
 
 
 def process_path(path: str | os.PathLike[str], settings: Settings = Settings()) -> Document | Reject:

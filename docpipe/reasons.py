@@ -40,9 +40,9 @@ class RejectReason(StrEnum):
     ENCRYPTED = "encrypted", "the PDF does not open without a password, or uses an unsupported encryption"
     CORRUPT_PDF = "corrupt_pdf", "the PDF's structure, page tree or every one of its pages cannot be read"
     NO_TEXT_LAYER = "no_text_layer", "scanned, or glyphs without a Unicode mapping: no text to read (the message gives the page count)"
-    TOO_MANY_PAGES = "too_many_pages", "more pages than the configured cap"
-    LAYOUT_RUNAWAY = "layout_runaway", "a page with an absurd number of glyphs"
-    DECOMPRESSION_BOMB = "decompression_bomb", "a page whose content would inflate past the configured cap (256 MiB)"
+    TOO_MANY_PAGES = "too_many_pages", "a PDF with more pages than `--max-pages`"
+    LAYOUT_RUNAWAY = "layout_runaway", "a PDF page drawing more glyphs than `--max-page-glyphs` (a plot drawn in text, a dump)"
+    DECOMPRESSION_BOMB = "decompression_bomb", "a PDF page whose content would inflate past `--max-content-bytes` (a decompression bomb)"
     # parse, HTML and text
     NO_TEXT = "no_text", "the page or file decodes to no visible text"
     TOO_DEEPLY_NESTED = "too_deeply_nested", "the document nests deeper than the parser can follow"

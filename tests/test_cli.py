@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from conftest import DATA, PROJECT, RAW
+from parsers.pdf.limits import PdfLimits
 
 REQUIRED = {
     "source_path", "source_type", "sha256", "title", "authors", "published_date", "language", "text",
@@ -149,12 +150,24 @@ def test_the_run_configuration_from_the_command_line_reaches_the_flow_whole():
 
     args = build_parser().parse_args(
         ["serve", "--cron", "0 2 * * *", "--languages", "en,de", "--batch-size", "9", "--workers", "3", "--reprocess",
-         "--timeout", "5", "--max-memory-mb", "512", "--max-bytes", "1000", "--max-text-bytes", "100", "--lock-timeout", "30"]
+         "--timeout", "5", "--max-memory-mb", "512", "--max-bytes", "1000", "--max-text-bytes", "100", "--lock-timeout", "30",
+         "--max-pages", "7", "--max-page-glyphs", "800", "--max-content-bytes", "9000"]
     )
     config = run_config(args)
     assert config.as_dict() == {
         "languages": ["en", "de"], "batch_size": 9, "workers": 3, "reprocess": True, "timeout_seconds": 5.0,
         "max_memory_mb": 512, "max_bytes": 1000, "max_text_bytes": 100, "lock_timeout_seconds": 30.0,
+        "max_pages": 7, "max_page_glyphs": 800, "max_content_bytes": 9000,
     }
     assert type(config)(**json.loads(json.dumps(config.as_dict()))) == config  # as a deployment parameter
     assert config.limits().memory_bytes == 512 * 2**20 and config.settings().max_text_bytes == 100
+    assert config.settings().pdf_limits == PdfLimits(max_pages=7, max_page_glyphs=800, max_content_bytes=9000)
+
+
+def test_lowered_pdf_limits_refuse_a_real_paper_with_their_reasons():
+    paper = str(DATA / "pdf" / "en_hindawi2010_2col.pdf")  # 6 pages, thousands of glyphs each
+    pages = _docpipe("extract", "--max-pages", "5", paper)
+    glyphs = _docpipe("extract", "--max-page-glyphs", "1000", paper)
+    assert pages.returncode == glyphs.returncode == 1
+    assert json.loads(pages.stdout)["error"]["type"] == "too_many_pages"
+    assert json.loads(glyphs.stdout)["error"]["type"] == "layout_runaway"

@@ -9,7 +9,8 @@ from datetime import datetime, timezone
 import pytest
 
 import parsers.html
-import parsers.pdf
+import parsers.pdf.front_matter
+import parsers.pdf.metadata
 from conftest import DATA, RAW
 from docpipe import metadata
 from docpipe.batch import BatchResult
@@ -81,12 +82,13 @@ def test_failing_html_metadata_readers_each_leave_only_their_field_empty(monkeyp
 
 
 def test_failing_pdf_metadata_readers_leave_the_text(monkeypatch):
-    monkeypatch.setattr(parsers.pdf.pdf_metadata, "from_document", _broken)
-    monkeypatch.setattr(parsers.pdf, "_metadata_from_pages", _broken)
+    monkeypatch.setattr(parsers.pdf.metadata, "from_document", _broken)
+    monkeypatch.setattr(parsers.pdf.front_matter, "read_front_matter", _broken)
+    monkeypatch.setattr(parsers.pdf.metadata, "read_printed_metadata", _broken)
     doc = process_path(next(RAW.glob("001_*.pdf")))
     assert isinstance(doc, Document) and "Mexico" in doc.text
     assert doc.raw_metadata == {} and doc.metadata.series is None
-    assert len(doc.warnings) == 2
+    assert len(doc.warnings) == 3
 
 
 def test_warnings_reach_the_row_and_the_run_summary(monkeypatch):

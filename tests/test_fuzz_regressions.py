@@ -22,7 +22,7 @@ from conftest import DATA
 from fuzzing import Seed, mutate, small_pdf
 from parsers import html_metadata
 from parsers.encoding import decode
-from parsers.pdfminer_patches import decompress_corrupted
+from parsers.pdf.pdfminer_patches import decompress_corrupted
 
 _PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -19,7 +19,7 @@ from docpipe.document import Block, BlockKind, Document, RejectedInput, Source, 
 from docpipe.language import tag_languages
 from docpipe.pipeline import process_path
 from hostile import assemble_pdf
-from parsers import pdf_metadata
+from parsers.pdf import front_matter
 from parsers.pdf import parse_pdf
 
 DATA = Path(__file__).resolve().parent / "data" / "pdf"
@@ -202,7 +202,7 @@ def test_authors_from_title_page_blocks_as_printed() -> None:
         (sidebar, [("Lauro Antonio Porto",)]),
         ((7.0, False), [("I Departamento de Saúde. Universidade Estadual de Feira de Santana",)]),
     ]
-    assert pdf_metadata.authors_from(before, after) == [
+    assert front_matter.authors_from(before, after) == [
         "Carla Lima de Souza", "Fernando Martins Carvalho", "Eduardo José Farias Borges dos Reis", "Lauro Antonio Porto",
     ]
     names = (14.3, False)
@@ -211,9 +211,9 @@ def test_authors_from_title_page_blocks_as_printed() -> None:
         (names, [("ENSSAT / IRISA, Lannion, France",), ("{benhasse, miclet}@enssat.fr",)]),
         (names, [("L.Miclet",)]),
     ]
-    assert pdf_metadata.authors_from([], after) == ["A. Ben Hassena", "L. Miclet"]
+    assert front_matter.authors_from([], after) == ["A. Ben Hassena", "L. Miclet"]
     after = [(names, [("Caroline Lavecchia", "Kamel Smaïli", "David Langlois")]), (names, [("IUFM de Lorraine",)])]
-    assert pdf_metadata.authors_from([], after) == ["Caroline Lavecchia", "Kamel Smaïli", "David Langlois"]
+    assert front_matter.authors_from([], after) == ["Caroline Lavecchia", "Kamel Smaïli", "David Langlois"]
 
 
 def test_the_year_of_the_first_page_running_head_beats_a_received_date(documents: dict[str, Document]) -> None:

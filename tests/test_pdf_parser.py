@@ -19,6 +19,7 @@ from docpipe.document import BlockKind, Document, RejectedInput, Source, SourceT
 from docpipe.metadata import finalize_metadata
 from docpipe.pipeline import process_path
 from parsers.pdf import parse_pdf
+from parsers.pdf.limits import PdfLimits
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "pdf"
@@ -33,7 +34,7 @@ def _source(path: Path, data: bytes) -> Source:
 
 def _parse(path: Path, **options: int) -> Document:
     data = path.read_bytes()
-    return parse_pdf(data, _source(path, data), **options)
+    return parse_pdf(data, _source(path, data), PdfLimits(**options))
 
 
 def _cleaned(path: Path) -> Document:
@@ -227,7 +228,7 @@ def test_a_content_stream_that_inflates_past_the_cap_is_refused_before_it_is_inf
 
     for bomb in (hostile.pdf_bomb(32 * 2**20), hostile.form_bomb(32 * 2**20)):
         with pytest.raises(RejectedInput) as refusal:
-            parse_pdf(bomb, _source(Path("bomb.pdf"), bomb), max_content_bytes=2**20)
+            parse_pdf(bomb, _source(Path("bomb.pdf"), bomb), PdfLimits(max_content_bytes=2**20))
         assert refusal.value.reason == "decompression_bomb" and "page 1" in refusal.value.message
     # The same look at a real paper's streams finds nothing to refuse.
     assert _parse(HINDAWI, max_content_bytes=2**20).blocks

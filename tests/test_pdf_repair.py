@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parsers.pdf_repair import close_letter_spacing, join_spacing_accents
+from parsers.pdf.repair import close_letter_spacing, join_spacing_accents
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,8 @@ from docpipe.language import DEFAULT_LANGUAGES, UNDETERMINED, detect_block, tag_
 from docpipe.metadata import _clean_authors, isbn_is_valid, normalise_date
 from docpipe.textnorm import normalise_text
 from fuzzing import IMPOSSIBLE_DATES
-from parsers import html_metadata, pdf_metadata
+from parsers import html_metadata
+from parsers.pdf import front_matter, metadata as pdf_metadata
 from parsers.encoding import declared_html_charset, decode
 
 _PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -78,7 +79,7 @@ def test_author_lists_are_tidied_whatever_they_hold(names):
 @given(st.lists(_TEXT, max_size=6))
 def test_authors_read_from_lines_are_names(lines):
     # One block under the title, one piece per line: what a title page of odd text would give.
-    for name in pdf_metadata.authors_from([], [((10.0, False), [(line,) for line in lines])]):
+    for name in front_matter.authors_from([], [((10.0, False), [(line,) for line in lines])]):
         assert 2 <= len(name.split()) <= 5
     assert len(html_metadata.byline_authors(lines, lines)) <= 1
 

@@ -22,9 +22,10 @@ from functools import lru_cache
 from docpipe.document import Block, BlockKind, Document, Removal, SourceType
 from docpipe.metadata import normalise_date
 from docpipe.rules import Family, Rule
+from parsers.pdf.furniture import EDGE_SHARE  # the PDF path's one definition of a page's edge
+from parsers.pdf.paragraphs import join_broken_paragraphs
 
 _LONG_REPEATED_BLOCK = 400  # characters
-_EDGE_SHARE = 0.12  # top or bottom share of a page's text extent that counts as its edge
 _PAGE_NUMBER = re.compile(r"^(?:(?:page|p\.|página|pág\.)\s*)?[-–—|]?\s*(?:\d{1,4}|(?-i:[ivxlc]{1,6}))\s*[-–—|]?(?:\s*(?:of|de|sur|/)\s*\d{1,4})?$", re.I)
 _CONTENT_KINDS = (BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.LIST_ITEM, BlockKind.CAPTION, BlockKind.QUOTE)
 _WORD = re.compile(r"[^\W_]+")
@@ -55,7 +56,7 @@ def remove_layout_boilerplate(doc: Document) -> Document:
         return doc
     for step in _STEPS:
         step(doc)
-    _join_broken_paragraphs(doc)
+    join_broken_paragraphs(doc)
     return doc
 
 
@@ -91,7 +92,7 @@ def _edges(doc: Document) -> dict[int, str]:
     for indexes in by_page.values():
         top = max(doc.blocks[i].bbox[3] for i in indexes)
         bottom = min(doc.blocks[i].bbox[1] for i in indexes)
-        band = _EDGE_SHARE * max(top - bottom, 1.0)
+        band = EDGE_SHARE * max(top - bottom, 1.0)
         for i in indexes:
             x0, y0, x1, y1 = doc.blocks[i].bbox
             if y0 >= top - band and len(doc.blocks[i].text) < 250:
@@ -379,45 +380,3 @@ LAYOUT_RULES: tuple[LayoutRule, ...] = (
 # Each step once, in the order of its first rule.
 _STEPS = tuple(dict.fromkeys(rule.detector for rule in LAYOUT_RULES))
 
-
-def _open_ended(block: Block) -> bool:
-    text = block.text.rstrip()
-    return not text.endswith(_TERMINAL) or bool(re.search(r"[^\W\d_]-$", text))
-
-
-def _joinable(first: Block, second: Block) -> bool:
-    if first.kind is not BlockKind.PARAGRAPH or second.kind is not BlockKind.PARAGRAPH:
-        return False
-    if first.page is None or second.page is None or second.page - first.page not in (0, 1):
-        return False
-    if abs((first.font_size or 0) - (second.font_size or 0)) > 0.6 or first.bold != second.bold:
-        return False
-    start = second.text[:1]
-    if _open_ended(first) and start.islower():
-        return True  # mid-sentence, whatever was set between the parts (a pull quote, a figure)
-    if second.page == first.page and first.bbox and second.bbox and not (second.bbox[0] >= first.bbox[2] - 2 or second.bbox[1] > first.bbox[3]):
-        return False  # the same column: the parser already decided these are two paragraphs
-    if _open_ended(first):
-        return start.islower() or start.isdigit() or (not first.text.rstrip().endswith((",", ";")) and start.isupper() and first.attrs.get("full_last_line") == "1")
-    return first.attrs.get("full_last_line") == "1" and second.attrs.get("indented_first") == "0" and start.isupper()
-
-
-def _join_broken_paragraphs(doc: Document) -> None:
-    indented = [b.attrs.get("indented_first") for b in doc.blocks if "indented_first" in b.attrs]
-    indent_style = indented.count("1") * 3 >= len(indented) > 0
-    joined: list[Block] = []
-    for block in doc.blocks:
-        # Footnotes and captions may sit between the two parts; the paragraph goes on after them.
-        previous_index = len(joined) - 1
-        while previous_index >= 0 and joined[previous_index].kind in (BlockKind.NOTE, BlockKind.CAPTION) and joined[previous_index].page in (block.page, (block.page or 0) - 1):
-            previous_index -= 1
-        previous = joined[previous_index] if previous_index >= 0 else None
-        if previous is not None and _joinable(previous, block) and (indent_style or _open_ended(previous)):
-            if re.search(r"[^\W\d_]-$", previous.text) and block.text[:1].islower():
-                previous.text = previous.text[:-1] + block.text
-            else:
-                previous.text = f"{previous.text} {block.text}"
-            previous.attrs["full_last_line"] = block.attrs.get("full_last_line", "0")
-            continue
-        joined.append(block)
-    doc.blocks = joined

@@ -1,4 +1,9 @@
-"""PDF metadata: the Info dictionary, XMP, and what the first and last pages print."""
+"""Step 8, metadata: the Info dictionary and XMP (read first, step 1), then what the pages print.
+
+From the pages: ISBN and ISSN at the front or back, the DOI from the first page's banner,
+its running heads or feet or the last page's citation line, a series number, the date printed
+on the first page or the year of its running heads, the publisher from a copyright line.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,11 @@ from pdfminer.pdftypes import PDFStream, resolve1
 from pdfminer.psparser import PSLiteral
 from pdfminer.utils import decode_text
 
-from docpipe.document import Metadata
+from docpipe.document import BlockKind, Document, Metadata
 from docpipe.metadata import isbn_is_valid, normalise_date
 from docpipe.textnorm import normalise_text
+from parsers.pdf.front_matter import NAME, first_page_blocks
+from parsers.pdf.model import PageBlock
 
 # Titles that name the file or the software, not the document.
 _JUNK_TITLE = re.compile(
@@ -36,11 +43,6 @@ _MONTH_YEAR = re.compile(
     re.I,
 )
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:(?:19|20)\d\d[,\s]*)?([A-Z][\w&.\- ]{1,60}?)(?:\s*(?:19|20)\d\d)?(?:[.,;]|$)", re.I)
-_NAME = re.compile(r"^[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|de|da|do|dos|del|la|van|von|der|y|e))+$")
-_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\by\b)\s*")
-_NEAR_TITLE_BLOCKS = 8
-_WRAPPED_NAME_LINES = 3
-_MARKERS = re.compile(r"[\d*∗†‡§¶]+|\b[IVX]{1,4}\b(?=,|$)")
 
 
 def pdf_string(value: Any) -> str | None:
@@ -106,7 +108,7 @@ def from_document(document: PDFDocument, meta: Metadata) -> dict[str, Any]:
     if authors:
         # Info Author is often the account that typed the file ("jsmith", "Administrator").
         names = [a for a in re.split(r"\s*[;&]\s*|\s+and\s+", authors) if a]
-        if all(_NAME.match(name) for name in names):
+        if all(NAME.match(name) for name in names):
             meta.authors = names
     meta.producer = raw.get("Producer") or xmp.get("Producer")
     doi = xmp.get("doi") or next((m.group(1) for v in xmp.values() for m in [_DOI.search(v)] if m), None)
@@ -164,123 +166,6 @@ def publisher_from(texts: list[str]) -> str | None:
     return None
 
 
-# Affiliation and note markers set after a name: "Silva¹", "Teissèdre (1,2)", "BlascoII", "Zohdy1,4*".
-_NAME_MARKER = re.compile(
-    r"\(\s*(?:\d{1,2}|[a-z])(?:\s*,\s*(?:\d{1,2}|[a-z]))*\s*\)"
-    r"|[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:\s*,\s*[⁰¹²³⁴⁵⁶⁷⁸⁹]+)*"
-    r"|(?<=[a-zà-ÿ])(?:I{1,3}|IV|VI{0,3}|IX|X{1,2})(?:\s*,\s*(?:I{1,3}|IV|VI{0,3}|IX|X{1,2}))*\b"
-    r"|(?<=[^\W\d_])(?:\d{1,2}|[*∗†‡§¶])(?:\s*,\s*(?:\d{1,2}|[*∗†‡§¶]))*(?=[\s,*∗†‡§¶]|$)"
-)
-_GLUED_INITIAL = re.compile(r"\b([A-ZÀ-Þ]\.)(?=[A-ZÀ-Þ][a-zà-ÿ])")  # "A.Ben Hassena"
-_EMAIL = re.compile(r"\{[^}]*\}\S*|\S+@\S+")
-_DEGREE = re.compile(r"\b(?:Ph\.?\s?D|M\.?D|MSc|MPH|BSc|RN|DDS|Dr|Profa?)\b\.?", re.I)
-# Words that title pages set like names but that name no person (article types, affiliations).
-_NOT_NAME_WORDS = frozenset(
-    """article articles artigo artigos original originais originales research review revisão revisión
-    university universidade universidad université universität institute instituto institut department
-    departamento département laboratory laboratório laboratorio laboratoire faculty faculdade facultad
-    faculté school escola escuela école center centre centro hospital abstract resumo resumen résumé
-    keywords introduction introdução introducción journal revista vol editorial letter carta case report
-    brief communication short paper papers actes proceedings""".split()
-)
-
-
-def _names(text: str) -> list[str]:
-    """The person names a line or a span of it holds, or [] if it holds anything else."""
-    text = _NAME_MARKER.sub(",", _EMAIL.sub("", text))
-    text = _GLUED_INITIAL.sub(r"\1 ", text)
-    text = _DEGREE.sub("", text)
-    cleaned = _MARKERS.sub("", text).replace("  ", " ").strip(" ,")
-    cleaned = re.sub(r"^(?:by|par|por)\s+", "", cleaned, flags=re.I)
-    names = [" ".join(n.split()).strip(" ,.") for n in _AUTHOR_SPLIT.split(cleaned)]
-    names = [n for n in names if n]
-    if names and all(_is_name(n) for n in names):
-        return names
-    return []
-
-
-def _is_name(name: str) -> bool:
-    words = name.split()
-    # An acronym first ("IUFM de Lorraine") names an institution; a family name in
-    # capitals comes last ("Solange Maria BONALDO").
-    acronym_first = len(words[0]) >= 3 and words[0].isupper() and not name.isupper()
-    return (
-        bool(_NAME.match(name)) and 2 <= len(words) <= 6 and max(len(w) for w in words) >= 3
-        and not acronym_first and not any(w.lower().strip(".,") in _NOT_NAME_WORDS for w in words)
-    )
-
-
-def _line_names(line: tuple[str, ...]) -> list[str]:
-    """Names of a line given as its spans (the parts between wide gaps): all spans must be names."""
-    found: list[str] = []
-    for span in line:
-        names = _names(span) if len(span) < 200 else []
-        if not names:
-            return []
-        found.extend(names)
-    return found
-
-
-def _leading_names(lines: list[tuple[str, ...]]) -> list[str]:
-    """Names in the block's first lines (the affiliation lines under them are not).
-
-    A short block that reads as names only when its lines are joined holds a name cut at
-    the line end ("Eduardo José Farias Borges dos" / "Reis").
-    """
-    found: list[str] = []
-    named_lines = 0
-    for line in lines:
-        names = _line_names(line)
-        if not names:
-            break
-        found.extend(names)
-        named_lines += 1
-    if named_lines < len(lines) <= _WRAPPED_NAME_LINES and all(len(line) == 1 for line in lines):
-        return _line_names((" ".join(line[0] for line in lines),)) or found
-    return found
-
-
-# A block of the title page: its style (font size, bold) and its lines, each as its spans.
-FrontBlock = tuple[tuple[float, bool], list[tuple[str, ...]]]
-
-
-def authors_from(before_title: list[FrontBlock], after_title: list[FrontBlock]) -> list[str]:
-    """Every author printed on the title page, in reading order.
-
-    The first block under the title whose first lines read as names sets the authors'
-    style; any other block of the title page in that style that holds only names adds its
-    own (names set in a sidebar around the title, split by a translated title). A name set
-    twice (a corresponding author) counts once.
-    """
-    style = None
-    authors: list[str] = []
-    run_end = 0
-    for index, (block_style, lines) in enumerate(after_title[:_NEAR_TITLE_BLOCKS]):
-        names = _leading_names(lines)
-        if names:
-            style = block_style
-            authors.extend(names)
-            run_end = index + 1
-        elif authors:
-            break
-    if style is None:
-        return []
-    more_before = [n for s, lines in before_title if s == style for n in _all_names(lines)]
-    more_after = [n for s, lines in after_title[run_end:] if s == style for n in _all_names(lines)]
-    seen: set[str] = set()
-    ordered = []
-    for name in more_before + authors + more_after:
-        if name.lower() not in seen:
-            seen.add(name.lower())
-            ordered.append(name)
-    return ordered
-
-
-def _all_names(lines: list[tuple[str, ...]]) -> list[str]:
-    names = _leading_names(lines)
-    return names if len(names) >= len(lines) else []
-
-
 def printed_year(texts: list[str]) -> str | None:
     """The latest plausible year printed in the given short texts (a citation line, a cover)."""
     years = [int(y) for text in texts for y in re.findall(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", text)]
@@ -290,3 +175,37 @@ def printed_year(texts: list[str]) -> str | None:
 def fallback_date(meta: Metadata) -> str | None:
     creation = meta.extra.get("pdf_creation_date")
     return _date_from_pdf(creation) if creation else None
+
+
+def read_printed_metadata(doc: Document, found: list[PageBlock], first_page_figures: str) -> None:
+    """Identifiers, DOI, series, date and publisher as the first and last pages print them."""
+    meta = doc.metadata
+    first_pages, first_page = first_page_blocks(doc)
+    last_pages = [b for b in doc.blocks if b.page is not None and b.page >= (meta.page_count or 1) - 1]
+    # Identifiers of the document itself are printed at its front or back, not in its references.
+    own = [b.text for b in first_pages + last_pages if b.kind is not BlockKind.REFERENCE]
+    identifiers_from_text("\n".join(own), meta)
+    # Its DOI: in the first page's banner or a running head or foot first (the first page's
+    # text may cite another DOI: an erratum's article), then anywhere on the first page, then
+    # a block of the last page that starts with it ("doi:10.1186/... Cite this article as");
+    # never elsewhere in the last pages, where the references' DOIs are.
+    page_furniture = [b.text for b in doc.blocks if b.attrs.get("page_edge") and b.kind is not BlockKind.REFERENCE]
+    front = [b.text for b in first_page if b.kind is not BlockKind.REFERENCE]
+    last_page = [b.text for b in doc.blocks if b.page == meta.page_count and starts_with_doi(b.text)]
+    meta.doi = meta.doi or doi_from_text("\n".join([first_page_figures, *page_furniture, *front, *last_page]))
+    meta.series = meta.series or series_number([line.text for b in found if b.page == 1 for line in b.lines])
+    front_and_back = [b.text for b in first_pages + last_pages if len(b.text) < 400]
+    # The date: one printed on the first page (a masthead, "Published: ..."), else the year
+    # of the running heads there ("Rev Saúde Pública 2011;45(5)"), else a date elsewhere at
+    # the front or back; never from the references, nor from a table of dates.
+    own_short = [b.text for b in first_pages + last_pages if len(b.text) < 150 and b.kind is not BlockKind.REFERENCE]
+    page_one = [b.text for b in first_page if len(b.text) < 150 and b.kind is not BlockKind.REFERENCE]
+    heads = [b.text for b in first_pages if b.attrs.get("page_edge") and len(b.text) < 150]
+    meta.published_date = (
+        printed_date(page_one)
+        or printed_year(heads)
+        or printed_date(own_short)
+        or printed_year(page_one)
+        or fallback_date(meta)
+    )
+    meta.publisher = meta.publisher or publisher_from(front_and_back)
