@@ -120,7 +120,7 @@ def ingest_memory(work: Path, sizes: list[int]) -> None:
     sys.path.insert(0, str(PROJECT / "tests"))
     from conftest import write_text_corpus
 
-    print(f"\n`docpipe ingest --workers 1` peak memory of the process tree (server, flow, worker)")
+    print("\n`docpipe ingest --workers 1` peak memory of the process tree (server, flow, worker)")
     print(f"{'documents':>10} {'peak MB':>9} {'seconds':>8}")
     peaks = {}
     for size in sizes:

@@ -13,7 +13,7 @@ import pytest
 _PREFECT_HOME = tempfile.mkdtemp(prefix="docpipe-test-prefect-")
 os.environ["PREFECT_HOME"] = _PREFECT_HOME
 atexit.register(shutil.rmtree, _PREFECT_HOME, ignore_errors=True)
-import flows  # noqa: E402  the project's Prefect settings (telemetry off, quiet logs) before the harness reads them
+import flows  # noqa: E402,F401  the project's Prefect settings (telemetry off, quiet logs) before the harness reads them
 
 PROJECT = Path(__file__).resolve().parent.parent
 RAW = PROJECT / "raw"
