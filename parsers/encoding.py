@@ -34,7 +34,7 @@ _UTF8_MAX_STRAY_SHARE = 0.02
 _TWINGLE_LEGACY = frozenset({"cp1252", "utf-8"})
 _C1 = re.compile("[\x80-\x9f]")
 # Each C1 control -> the windows-1252 character of the same byte; the five bytes windows-1252
-# leaves undefined stay controls (textnorm deletes them).
+# leaves undefined stay controls (normalise_text deletes them).
 _C1_AS_WINDOWS_1252 = {
     code: bytes([code]).decode("cp1252") for code in range(0x80, 0xA0) if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 }

@@ -39,7 +39,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
 from docpipe.document import Block, BlockKind, Document, RejectedInput, Removal, Source
 from docpipe.reasons import RejectReason
 from docpipe.rules import Rule
-from docpipe.textnorm import normalise_text
+from parsers.normalise import normalise_text
 from parsers import html_rules
 from parsers.encoding import decode, declared_html_charset
 from parsers.html_metadata import byline_authors, date_from_lines, extract_json_ld, json_ld_article_body, read_metadata

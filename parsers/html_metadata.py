@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from docpipe.document import Document
-from docpipe.metadata import normalise_date
+from parsers.normalise import normalise_date
 
 _JSON_LD = re.compile(r"<script[^>]+application/ld\+json[^>]*>(.*?)</script\s*>", re.I | re.S)
 _JSON_LD_TYPES_ARTICLE = re.compile(r"Article|BlogPosting|NewsArticle|Report|WebPage|Posting|Review", re.I)

@@ -6,7 +6,7 @@ import re
 
 from docpipe.document import Block, BlockKind, Document, RejectedInput, Source
 from docpipe.reasons import RejectReason
-from docpipe.textnorm import normalise_text
+from parsers.normalise import normalise_text
 from parsers.encoding import decode
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")

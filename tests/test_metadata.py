@@ -1,7 +1,8 @@
 import pytest
 
 from docpipe.document import Block, BlockKind, Document, Metadata, Source
-from docpipe.metadata import finalize_metadata, isbn_is_valid, normalise_date
+from docpipe.metadata import finalize_metadata
+from parsers.normalise import isbn_is_valid, normalise_date
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from docpipe.document import Block, BlockKind, Document, Metadata, Source
 from docpipe.language import DEFAULT_LANGUAGES, UNDETERMINED, detect_block, tag_languages
-from docpipe.metadata import _clean_authors, isbn_is_valid, normalise_date
-from docpipe.textnorm import normalise_text
+from docpipe.metadata import _clean_authors
+from parsers.normalise import isbn_is_valid, normalise_date
+from parsers.normalise import normalise_text
 from fuzzing import IMPOSSIBLE_DATES
 from parsers import html_metadata
 from parsers.pdf import front_matter, metadata as pdf_metadata

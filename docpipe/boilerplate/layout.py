@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from docpipe.document import Block, BlockKind, Document, Removal, SourceType
-from docpipe.metadata import normalise_date
+from parsers.normalise import normalise_date
 from docpipe.rules import Family, Rule
 from parsers.pdf.furniture import EDGE_SHARE  # the PDF path's one definition of a page's edge
 from parsers.pdf.paragraphs import join_broken_paragraphs

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from docpipe.document import Block, BlockKind, Document, Removal, SourceType
-from docpipe.metadata import normalise_date
+from parsers.normalise import normalise_date
 from docpipe.rules import ALL_SOURCES, Family, Rule
 
 _SHORT = 200  # most rules only look at blocks up to this many characters

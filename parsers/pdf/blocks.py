@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import replace
 
 from docpipe.document import Block, BlockKind
-from docpipe.textnorm import normalise_text
+from parsers.normalise import normalise_text
 from parsers.pdf.model import Line, PageBlock
 from parsers.pdf.paragraphs import joined, paragraph_text, vocabulary_of
 

@@ -17,8 +17,8 @@ from pdfminer.psparser import PSLiteral
 from pdfminer.utils import decode_text
 
 from docpipe.document import BlockKind, Document, Metadata
-from docpipe.metadata import isbn_is_valid, normalise_date
-from docpipe.textnorm import normalise_text
+from parsers.normalise import isbn_is_valid, normalise_date
+from parsers.normalise import normalise_text
 from parsers.pdf.front_matter import NAME, first_page_blocks
 from parsers.pdf.model import PageBlock
 

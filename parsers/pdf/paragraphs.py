@@ -15,7 +15,7 @@ import re
 from collections import Counter
 
 from docpipe.document import Block, BlockKind, Document
-from docpipe.textnorm import normalise_text
+from parsers.normalise import normalise_text
 from parsers.pdf.model import Box, Line, PageBlock
 
 _TERMINAL = (".", "!", "?", ":", ";", '."', ".”", "?”", "!”", ".)")
