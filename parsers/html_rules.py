@@ -29,9 +29,9 @@ _HTML = frozenset({SourceType.HTML})
 # Class/id words that say "this is the article": they raise an element's score as the main
 # content (``parsers/html.py``).
 ARTICLE_WORDS = frozenset("article articlebody body content entry main post story text blog hentry".split())
-# Words that may mark the article, wider than those that score it (a "page" or "single" class
-# wraps the article as often as anything else): an element carrying one of them is only removed
-# by a class/id rule if it holds well under the page's text (see ``protected``).
+# Words that may mark the article, "contents", "single" and "page" too: an element carrying one
+# of them is only removed by a class/id rule if it holds well under the page's text (see
+# ``protected``). Only the narrower set above scores an element as the article.
 CONTENT_WORDS = ARTICLE_WORDS | frozenset("contents single page".split())
 
 

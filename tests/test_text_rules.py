@@ -5,10 +5,12 @@ tests/data/html (see tests/data/README.md)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from docpipe.boilerplate import clean
-from docpipe.boilerplate.text_rules import remove_text_boilerplate, rule_for
+from docpipe.boilerplate.text_rules import remove_text_boilerplate, required_substrings, rule_for
 from docpipe.document import Block, BlockKind, Document, Source, SourceType
 from parsers.text import parse_text
 from conftest import RAW
@@ -158,3 +160,19 @@ def test_plain_text_news_article_loses_caption_credit_and_spam_bio():
 def test_tables_code_and_notes_are_never_taken():
     for kind in (BlockKind.TABLE, BlockKind.CODE, BlockKind.NOTE, BlockKind.REFERENCE):
         assert rule_for(Block(kind, "Print")) is None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "hints"),
+    [
+        # Every match holds one of them, whatever the case; optional parts and character
+        # classes end a run of letters; a pattern one of whose matches needs no letter has none.
+        (r"\bsign(?:ing)? up\b.{0,80}\bbolet[ií]n|^newsletter$", ("bolet", "newsletter")),
+        (r"(?i:Subscribe) (?:now )?to", ("subscribe",)),
+        (r"cookies?|(?:\d+|no) comments", (" comments", "cookie")),
+        (r"^\d+ comments?|\bdisqus\b|x?", ()),
+    ],
+)
+def test_the_hints_of_a_searching_rule_are_read_from_its_pattern(pattern, hints):
+    assert required_substrings(re.compile(pattern, re.I)) == hints
+

@@ -49,7 +49,7 @@ def rules_markdown() -> str:
         "",
         "## Rules",
         "",
-        "Within a family, the first rule that matches names the removal.",
+        "Rules are listed in the order they are asked; in the `dom` and `text` families the first that matches names the removal.",
         "",
         "| rule | family | source types | description |",
         "|---|---|---|---|",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from re import _constants as _sre, _parser as _sre_parser  # to read what a pattern's matches must contain
 from typing import Any
 
 from docpipe.document import Block, BlockKind, Document, Removal, SourceType
@@ -225,6 +226,7 @@ class TextRule(Rule):
     headings: bool = True  # False: a heading is never this rule's (a headline may be "... in 2019")
     # Lower-case strings one of which the text must contain for ``test`` to run: substring
     # checks are far cheaper than the searches behind them, and most blocks have none.
+    # ``_searching`` reads them from the rule's patterns, so they never fall out of step.
     hints: tuple[str, ...] = ()
 
 
@@ -232,10 +234,67 @@ def _rule(name: str, description: str, test: Callable[[str], bool], **detector: 
     return TextRule(name=name, description=description, test=test, **detector)
 
 
-COMMENT_POLICY = _rule(
+def _searching(name: str, description: str, *patterns: re.Pattern[str], **detector: Any) -> TextRule:
+    """A rule that searches a block for any of ``patterns``, its hints read from them. (Patterns
+    anchored at the start go to ``_rule`` with ``match``: they fail at once, hints would only cost.)"""
+    return TextRule(
+        name=name, description=description, test=lambda t: any(p.search(t) for p in patterns), hints=required_substrings(*patterns), **detector
+    )
+
+
+_ZERO_WIDTH = (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT)
+_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
+
+
+def required_substrings(*patterns: re.Pattern[str]) -> tuple[str, ...]:
+    """Lower-case strings one of which the text holds wherever any of ``patterns`` matches,
+    read from the patterns' literals; () when some match needs no literal at all."""
+    found: set[str] = set()
+    for pattern in patterns:
+        needed = _needed(_sre_parser.parse(pattern.pattern, pattern.flags))
+        if needed is None:
+            return ()
+        found |= needed
+    # A string that holds another adds nothing: the shorter one is there wherever it is.
+    return tuple(sorted(s for s in found if not any(other != s and other in s for other in found)))
+
+
+def _needed(items: Any) -> set[str] | None:
+    """For a parsed sequence: the most selective of the sets of strings its parts require (a run
+    of literals is one string), or None when no part requires one."""
+    candidates: list[set[str]] = []
+    run: list[str] = []
+
+    def close_run() -> None:
+        if run:
+            candidates.append({"".join(run)})
+            run.clear()
+
+    for op, value in items:
+        if op is _sre.LITERAL and len(chr(value).lower()) == 1:
+            run.append(chr(value).lower())  # case-folded like the text it is looked for in
+            continue
+        if op in _ZERO_WIDTH:  # takes no text: the letters on either side stay neighbours
+            continue
+        close_run()
+        needed: set[str] | None = None
+        if op is _sre.SUBPATTERN:
+            needed = _needed(value[-1])
+        elif op is _sre.BRANCH:
+            branches = [_needed(branch) for branch in value[1]]
+            needed = None if None in branches else set().union(*branches)
+        elif op in _REPEATS and value[0] >= 1:
+            needed = _needed(value[2])
+        if needed:
+            candidates.append(needed)
+    close_run()
+    # The longest shortest string, then the fewest strings: the cheapest test that rules most text out.
+    return max(candidates, key=lambda strings: (min(map(len, strings)), -len(strings))) if candidates else None
+
+
+COMMENT_POLICY = _searching(
     "comment-policy", "a comments-policy heading (and the short paragraphs under it) or a moderation line",
-    lambda t: bool(_COMMENT_POLICY_HEADING.match(t) or _COMMENT_POLICY_LINE.search(t)), max_chars=400,
-    hints=("comment", "comentario", "kommentar", "guidelines", "netiquette", "responsible", "abuse", "flag", "attack", "language"),
+    _COMMENT_POLICY_HEADING, _COMMENT_POLICY_LINE, max_chars=400,
 )
 PHOTO_CREDIT = _rule(
     "photo-credit", "a photo credit, alone or ending a caption ('AP Photo/...', 'Foto: ...'); cut from the end of a longer paragraph",
@@ -243,47 +302,37 @@ PHOTO_CREDIT = _rule(
 )
 # Order matters: the first rule whose test passes names the removal.
 TEXT_RULES: tuple[TextRule, ...] = (
-    _rule("comment-system", "a comment widget's own line ('blog comments powered by Disqus', 'Please enable JavaScript to view the comments')",
-          lambda t: bool(_COMMENT_SYSTEM.search(t)), hints=("comment", "disqus", "addthis", "sharethis")),
-    _rule("comment-count", "'7 comments', 'Leave a reply', 'Ver comentarios'", lambda t: bool(_COMMENT_COUNT.match(t))),
+    _searching("comment-system", "a comment widget's line ('blog comments powered by Disqus', 'Please enable JavaScript to view the comments')", _COMMENT_SYSTEM),
+    _rule("comment-count", "a comment count or comment link ('7 comments', 'Leave a reply', 'Ver comentarios')", lambda t: bool(_COMMENT_COUNT.match(t))),
     COMMENT_POLICY,
     _rule("spam-bio", "a generated author bio of tiny persona sentences ('Entrepreneur. Internet fanatic. Bacon expert.')", _spam_bio, max_chars=300),
     PHOTO_CREDIT,
     _rule("share-line", "share prompts and lines of network names ('Share: Facebook Twitter', 'Compártalo')", _share_line),
-    _rule("newsletter-prompt", "a newsletter sign-up prompt ('Sign up for our newsletter', 'in your inbox')", lambda t: bool(_NEWSLETTER.search(t)),
-          hints=("newsletter", "bolet", "infolettre", "inbox", "boîte de réception", "bandeja", "mail", "courriel", "correo")),
-    _rule("follow-us", "'Follow us on ...', 'Síguenos', a Telegram or YouTube channel plug", lambda t: bool(_FOLLOW.search(t)), max_chars=300,
-          hints=("follow", "síguenos", "siguenos", "suivez", "folgen", "siga", "telegram", "youtube", "whatsapp")),
-    _rule("support-prompt", "an appeal for donations, members or support", lambda t: bool(_SUPPORT.search(t)), max_chars=400,
-          hints=("support", "help us", "donat", "member", "subscriber", "patron", "hazte", "apóyanos", "únete", "soutenez", "don", "unterstützen", "spenden")),
-    _rule("paywall-notice", "a paywall's text ('To view the full story, subscribe', 'réservé aux abonnés')", lambda t: bool(_PAYWALL.search(t)), max_chars=400,
-          hints=("full story", "full article", "subscriber", "accéder", "lire la suite", "abonnés", "il vous reste", "seguir leyendo", "exclusivo", "weiterlesen", "abonnenten")),
-    _rule("comment-login", "'You must be logged in to post a comment'", lambda t: bool(_COMMENT_LOGIN.search(t)), max_chars=300,
-          hints=("comment", "comentar", "kommentar")),
-    _rule("cookie-notice", "a cookie notice ('We use cookies ...')", lambda t: bool(_COOKIES.search(t)), max_chars=500, hints=("cookie",)),
-    _rule("copyright", "a copyright or all-rights-reserved line", lambda t: bool(_COPYRIGHT.search(t)), max_chars=300,
-          hints=("©", "(c)", "copyright", "rights reserved", "derechos reservados", "droits réservés", "rechte vorbehalten", "prawa zastrzeżone", "chroniony prawem")),
+    _searching("newsletter-prompt", "a newsletter sign-up prompt ('Sign up for our newsletter', 'in your inbox')", _NEWSLETTER),
+    _searching("follow-us", "a follow-us prompt ('Follow us on ...', 'Síguenos') or a plug for a Telegram or YouTube channel", _FOLLOW, max_chars=300),
+    _searching("support-prompt", "an appeal for donations, members or support", _SUPPORT, max_chars=400),
+    _searching("paywall-notice", "a paywall's text ('To view the full story, subscribe', 'réservé aux abonnés')", _PAYWALL, max_chars=400),
+    _searching("comment-login", "a sign-in-to-comment line ('You must be logged in to post a comment')", _COMMENT_LOGIN, max_chars=300),
+    _searching("cookie-notice", "a cookie notice ('We use cookies ...')", _COOKIES, max_chars=500),
+    _searching("copyright", "a copyright or all-rights-reserved line", _COPYRIGHT, max_chars=300),
     _rule("ad-label", "an advertising label on its own ('Anzeige', 'Publicidad', 'Sponsored')", lambda t: bool(_AFFILIATE.match(t))),
-    _rule("disclosure", "an affiliate-link, review-copy or sponsorship disclosure", lambda t: bool(_DISCLOSURE.search(t)), max_chars=300,
-          hints=("rezensionsexemplar", "review", "affiliate", "partner", "provided", "sponsor", "patrocinado", "disclosure", "we may")),
-    _rule("date-modified", "'Date modified: 2013-11-18', 'Last updated ...'", lambda t: bool(_MODIFIED.match(t))),
+    _searching("disclosure", "an affiliate-link, review-copy or sponsorship disclosure", _DISCLOSURE, max_chars=300),
+    _rule("date-modified", "a page-modified line ('Date modified: 2013-11-18', 'Last updated ...')", lambda t: bool(_MODIFIED.match(t))),
     _rule("date-line", "a line of dates or times only, each with at most a label ('Publié le 12 mars 2024 à 06h00')", _date_line, max_chars=140, headings=False),
-    _rule("reading-time", "'5 min read', 'Lecture : 4 min'", lambda t: bool(_READING_TIME.match(t)), max_chars=40),
+    _rule("reading-time", "a reading-time line ('5 min read', 'Lecture : 4 min')", lambda t: bool(_READING_TIME.match(t)), max_chars=40),
     _rule("account-prompt", "a sign-in or subscribe link alone on its line ('Se connecter', 'My account')", lambda t: bool(_ACCOUNT.match(t)), max_chars=60, headings=False),
-    _rule("app-prompt", "'Download our app'", lambda t: bool(_APP_PROMPT.search(t)), max_chars=250, hints=("app",)),
+    _searching("app-prompt", "a prompt to download the site's app", _APP_PROMPT, max_chars=250),
     _rule("citation", "a suggested-citation line ('Cite this article', 'Zitiervorschlag')", lambda t: bool(_CITATION.match(t)), max_chars=500),
-    _rule("read-more-link", "'Read more', 'Lea también: <headline>', 'Lire la suite'", lambda t: bool(_READ_MORE.match(t))),
+    _rule("read-more-link", "a read-more link or teaser line ('Read more', 'Lea también: ...', 'Lire la suite')", lambda t: bool(_READ_MORE.match(t))),
     _rule("related-heading", "the heading of a list of other stories ('Related articles', 'Lo más leído', 'Ähnliche Beiträge')", lambda t: bool(_RELATED.match(t))),
     _rule("page-tool-label", "print, e-mail, font-size, permalink and advertisement labels ('Print this page', '- Advertisement -')", lambda t: bool(_TOOLS.match(t))),
     _rule("breadcrumb-trail", "a breadcrumb trail ('Home » News » Politics')", lambda t: "«" not in t and bool(_BREADCRUMB.match(t))),
-    _rule("archive-notice", "a line saying the site is an archive or no longer updated", lambda t: bool(_ARCHIVE_BANNER.search(t)), max_chars=400,
-          hints=("archive", "no longer")),
-    _rule("byline", "'By Erin Halvorsen', 'Por ...', 'Par ...' with what follows on its line", lambda t: bool(_BYLINE.match(t)), max_chars=140),
-    _rule("counter", "a bare number (a share, like or view count)", lambda t: bool(_BARE_NUMBER.match(t)), max_chars=12),
+    _searching("archive-notice", "a line saying the site is an archive or no longer updated", _ARCHIVE_BANNER, max_chars=400),
+    _rule("byline", "a byline ('By Erin Halvorsen', 'Por ...', 'Par ...') with what follows it on its line", lambda t: bool(_BYLINE.match(t)), max_chars=140),
+    _rule("counter", "a block that is only a number (a share, like or view count; a stray axis label)", lambda t: bool(_BARE_NUMBER.match(t)), max_chars=12),
     _rule("source-line", "a wire story's attribution ('Fuente: EFE', 'aja/PAP')", lambda t: bool(_SOURCE_LINE.match(t)), max_chars=80, headings=False),
-    _rule("feedback-prompt", "'Report a problem on this page', 'Was this page helpful?', 'Report an error'",
-          lambda t: bool(_FEEDBACK.match(t) or _REPORT_ERRORS.search(t)), max_chars=300,
-          hints=("report", "was this page", "did you find", "útil", "cette page", "signaler", "fehler")),
+    _searching("feedback-prompt", "a feedback or report-an-error prompt ('Report a problem on this page', 'Was this page helpful?')",
+               _FEEDBACK, _REPORT_ERRORS, max_chars=300),
 )
 _SPARED = (BlockKind.TABLE, BlockKind.CODE, BlockKind.NOTE, BlockKind.REFERENCE)
 
