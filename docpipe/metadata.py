@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from docpipe.boilerplate.layout import ACRONYM, COLOPHON, MULTILINGUAL_NAME
 from docpipe.document import BlockKind, Document
 from parsers.normalise import isbn_is_valid, normalise_date
 
@@ -32,9 +33,6 @@ def _from_removals(doc: Document) -> None:
     """What only boilerplate printed, read from what the cleaning rules removed: the acronym set
     before an organisation's multilingual name on a cover (the publisher), and a short date line
     of the colophon (the date). Fields the parser found stay as they are."""
-    # Imported here: the layout rules read dates with normalise_date, from this module.
-    from docpipe.boilerplate.layout import ACRONYM, COLOPHON, MULTILINGUAL_NAME
-
     meta = doc.metadata
     texts = [(removal.rule, removal.text.strip()) for removal in doc.removed]
     if not meta.publisher:
