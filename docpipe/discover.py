@@ -6,9 +6,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-# Folders are walked for these; a file named on the command line is taken whatever its name,
-# and a file with one of these names but other content is rejected, not skipped.
-SOURCE_EXTENSIONS = frozenset({".html", ".htm", ".xhtml", ".shtml", ".pdf", ".txt", ".text"})
+from parsers.source_types import DOCUMENT_EXTENSIONS
 
 
 @dataclass
@@ -41,7 +39,9 @@ def discover(paths: Iterable[str]) -> Discovery:
                     if name.startswith("."):
                         continue
                     full = os.path.join(folder, name)
-                    if os.path.splitext(name)[1].lower() in SOURCE_EXTENSIONS:
+                    # A file named on the command line is taken whatever its name, and a file
+                    # with a type's extension but other content is rejected, not skipped.
+                    if os.path.splitext(name)[1].lower() in DOCUMENT_EXTENSIONS:
                         add(full)
                     else:
                         found.skipped.append(full)

@@ -30,13 +30,15 @@ from docpipe.document import Document, Reject, Source
 from docpipe.pipeline import Settings, process_path
 from docpipe.reasons import RejectReason
 from docpipe.progress import report
+from parsers.source_types import parser_modules
 
 # forkserver: workers start from a clean, single-threaded process (the flow's process has
 # Prefect's threads, which fork would copy in whatever state they are in).
 DEFAULT_START_METHOD = "forkserver"
 # The forkserver imports the stages once; each batch's workers are then forked from it ready
 # to parse, instead of importing the parsers and language profiles again (~0.2 s a batch).
-multiprocessing.get_context("forkserver").set_forkserver_preload(["docpipe.pipeline", "parsers.html", "parsers.pdf", "parsers.text"])
+PRELOADED_MODULES = ["docpipe.pipeline", *parser_modules()]
+multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOADED_MODULES)
 _log = logging.getLogger(__name__)
 # Each worker holds its next input in its pipe while it parses the current one: it never
 # waits for this process (busy with Prefect or the Parquet files) to hand it work.

@@ -15,7 +15,7 @@ import importlib
 import os
 import stat
 from importlib import metadata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,6 +27,7 @@ from docpipe.language import DEFAULT_LANGUAGES, tag_languages
 from docpipe.metadata import finalize_metadata
 from docpipe.reasons import RejectReason, describe_failure
 from parsers.detect import detect_type
+from parsers.source_types import SizeClass, parser_for, row_of
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 # HTML and plain text cost far more per byte than PDF: every element becomes a soup node and
@@ -35,20 +36,7 @@ DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 # 120 s per-document time limit instead of being refused at once; at 8 MB the worst case stays
 # under half of that limit, and article pages, scripts included, rarely pass 2 MB.
 DEFAULT_MAX_TEXT_BYTES = 8 * 1024 * 1024
-_TEXT_TYPES = frozenset({SourceType.HTML, SourceType.TEXT})
 _VERSIONED_LIBRARIES = ("docpipe", "pdfminer.six", "beautifulsoup4", "lxml", "langdetect", "charset-normalizer")
-
-# Imported on first use: a run of PDFs never pays for BeautifulSoup's import, nor HTML for pdfminer's.
-_PARSERS = {
-    SourceType.HTML: ("parsers.html", "parse_html"),
-    SourceType.PDF: ("parsers.pdf", "parse_pdf"),
-    SourceType.TEXT: ("parsers.text", "parse_text"),
-}
-
-
-def parser_for(source_type: SourceType) -> Callable[[bytes, Source], Document]:
-    module, function = _PARSERS[source_type]
-    return getattr(importlib.import_module(module), function)
 
 
 @dataclass(frozen=True)
@@ -95,7 +83,7 @@ def read_source(path: str | os.PathLike[str], settings: Settings = Settings()) -
 
 def _check_text_size(source_type: SourceType, size: int, settings: Settings) -> None:
     """Refuse HTML and text over their own limit before parsing, rather than at the time limit."""
-    if source_type in _TEXT_TYPES and size > settings.max_text_bytes:
+    if row_of(source_type).size_class is SizeClass.TEXT and size > settings.max_text_bytes:
         raise RejectedInput(
             RejectReason.TOO_LARGE,
             f"{size} bytes of {source_type.value} exceeds the {settings.max_text_bytes}-byte limit for HTML and text "
