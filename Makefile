@@ -12,7 +12,7 @@ $(PY):
 # Reinstall only when the pins or the project's metadata change.
 $(STAMP): $(PY) pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,dask,corpus,s3]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,dask,corpus,s3,http]'
 	touch $(STAMP)
 
 # Migrating Prefect's database here keeps it out of the first flow run's start-up (13-15 s).

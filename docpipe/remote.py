@@ -76,20 +76,17 @@ def _uri_under(uri: str, root: str, found: str) -> str:
 
 
 def open_uri(uri: str) -> BinaryIO:
-    filesystem, path, arrow = _resolve(uri)
-    if arrow:
-        return io.BufferedReader(filesystem.open_input_file(path), _READ_BUFFER)
-    return filesystem.open(path, "rb")
+    return open_sized(uri)[0]
 
 
-def size_of(uri: str) -> int:
+def open_sized(uri: str) -> tuple[BinaryIO, int]:
+    """A seekable binary handle on the object at ``uri``, and its size (one request for both where the store allows)."""
     filesystem, path, arrow = _resolve(uri)
     if arrow:
-        info = filesystem.get_file_info(path)
-        if info.size is None:
-            raise FileNotFoundError(f"{without_options(uri)} does not exist")
-        return info.size
-    return int(filesystem.size(path))
+        raw = filesystem.open_input_file(path)
+        return io.BufferedReader(raw, _READ_BUFFER), raw.size()
+    handle = filesystem.open(path, "rb")
+    return handle, int(handle.size)
 
 
 @dataclass

@@ -77,10 +77,10 @@ def read_input(locator: Locator, max_bytes: int) -> tuple[bytes, Source]:
             data, source = read_record(handle, locator.record, locator.source_path.rpartition("#")[0], max_bytes)
         return data, source
     if remote.is_uri(locator.location):
-        size = remote.size_of(locator.location)
-        if size > max_bytes:
-            raise ReadRefused(RejectReason.TOO_LARGE, f"{size} bytes exceeds the {max_bytes}-byte limit", size)
-        with open_binary(locator.location) as handle:
+        handle, size = remote.open_sized(locator.location)
+        with handle:
+            if size > max_bytes:
+                raise ReadRefused(RejectReason.TOO_LARGE, f"{size} bytes exceeds the {max_bytes}-byte limit", size)
             data = handle.read()
     else:
         status = os.stat(locator.location)

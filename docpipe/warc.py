@@ -38,8 +38,9 @@ _SNIFF_BYTES = 8192
 # Records start at a gzip member (compressed archives) or a WARC version line (plain ones):
 # where reading resumes after a damaged stretch.
 _WARC_LINE = b"WARC/"
-# Errors a damaged record raises inside warcio and the decompressors it drives.
-_DAMAGE = (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error, EOFError, ValueError, OSError)
+# Errors a damaged record raises inside warcio and the decompressors it drives. An OSError is
+# the filesystem's, not the record's: it propagates (planning retries, a worker's read is `unreadable`).
+_DAMAGE = (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error, EOFError, ValueError)
 
 
 @dataclass(frozen=True)
