@@ -25,7 +25,8 @@ from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from docpipe import __version__
-from docpipe.discover import CredentialInURI, discover
+from docpipe.discover import CredentialInURI, discover, refuse_credentials
+from docpipe.remote import is_uri
 from docpipe.document import Document
 from docpipe.catalog import StoreBusy
 from docpipe.config import RunConfig
@@ -154,7 +155,7 @@ def run_serve(args: argparse.Namespace) -> int:
             server, api_url = start_local_server(str(flows.PREFECT_HOME))
             print(f"Prefect server on {api_url}", flush=True)
             print(f"dashboard: {api_url.removesuffix('/api')}/", flush=True)
-        sources = [os.path.abspath(path) for path in (args.source or ["raw"])]
+        sources = [path if is_uri(path) else os.path.abspath(path) for path in (args.source or ["raw"])]
         out = args.out if "://" in args.out else os.path.abspath(args.out)
         schedule = ["--cron", args.cron] if args.cron else ["--interval", str(args.interval)]
         command = [
@@ -305,13 +306,15 @@ def _ingest(args: argparse.Namespace, server: EmbeddedServer | None) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command in ("ingest", "extract"):
-        try:
+    try:
+        if args.command == "serve":
+            refuse_credentials(args.source or [])
+        if args.command in ("ingest", "extract"):
             missing = discover(args.paths).missing
-        except CredentialInURI as problem:
-            parser.error(str(problem))
-        if missing:
-            parser.error(f"no such file or folder: {', '.join(missing)}")
+            if missing:
+                parser.error(f"no such file, folder or object: {', '.join(missing)}")
+    except CredentialInURI as problem:
+        parser.error(str(problem))
     commands = {"ingest": run_ingest, "extract": run_extract, "serve": run_serve, "stats": run_stats, "compact": run_compact}
     return commands[args.command](args)
 

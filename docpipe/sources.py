@@ -41,10 +41,14 @@ class Locator:
     record: int | None = None  # a record of the web archive at `location`: its byte offset
 
     @property
+    def file_path(self) -> str:
+        """The file's or object's name, without connection options: for a record, its archive's."""
+        return remote.without_options(self.location) if remote.is_uri(self.location) else self.location
+
+    @property
     def source_path(self) -> str:
-        """The input's name in the datasets: connection options dropped, a record as `archive#offset`."""
-        base = remote.without_options(self.location) if remote.is_uri(self.location) else self.location
-        return base if self.record is None else f"{base}#{self.record}"
+        """The input's name in the datasets: a record's is `archive#offset`."""
+        return self.file_path if self.record is None else f"{self.file_path}#{self.record}"
 
 
 class ReadRefused(RejectedInput):
@@ -74,7 +78,7 @@ def read_input(locator: Locator, max_bytes: int) -> tuple[bytes, Source]:
         from docpipe.warc import read_record  # warcio: only runs that read archives import it
 
         with open_binary(locator.location) as handle:
-            data, source = read_record(handle, locator.record, locator.source_path.rpartition("#")[0], max_bytes)
+            data, source = read_record(handle, locator.record, locator.file_path, max_bytes)
         return data, source
     if remote.is_uri(locator.location):
         handle, size = remote.open_sized(locator.location)

@@ -172,11 +172,12 @@ def _next_record_start(handle: BinaryIO, position: int, compressed: bool) -> int
     return None
 
 
-def read_record(handle: BinaryIO, offset: int, location: str, max_bytes: int) -> tuple[bytes, Source]:
-    """The payload of the record at ``offset`` and its source (the record's URI, date, status and type as `origin`)."""
+def read_record(handle: BinaryIO, offset: int, archive: str, max_bytes: int) -> tuple[bytes, Source]:
+    """The payload of the record at ``offset`` of ``archive`` (open in ``handle``) and its source,
+    with the record's URI, date, status and type as `origin`."""
     handle.seek(offset)
     records = ArchiveIterator(handle, no_record_parse=True)
-    path = f"{location}#{offset}"
+    path = f"{archive}#{offset}"
     try:
         raw = next(records)
         record = _open_record(raw)

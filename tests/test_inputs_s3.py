@@ -59,9 +59,10 @@ def test_s3_inputs_are_ingested_skipped_when_known_and_a_changed_object_is_the_n
 
 
 def test_a_uri_carrying_a_credential_is_refused_and_not_echoed(capsys):
-    for uri in (f"s3://{S3_KEY_ID}:{S3_SECRET}@{S3_BUCKET}/incoming", f"s3://{S3_BUCKET}/incoming?secret_key={S3_SECRET}"):
+    uris = (f"s3://{S3_KEY_ID}:{S3_SECRET}@{S3_BUCKET}/incoming", f"s3://{S3_BUCKET}/incoming?secret_key={S3_SECRET}")
+    for command in (["extract", uris[0]], ["ingest", uris[1]], ["serve", "--cron", "0 2 * * *", "--source", uris[1]]):
         with pytest.raises(SystemExit) as stop:
-            main(["extract", uri])
+            main(command)
         assert stop.value.code == 2
         error = capsys.readouterr().err
         assert "credentials come from the environment" in error
