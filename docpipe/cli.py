@@ -25,7 +25,8 @@ from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from docpipe import __version__
-from docpipe.discover import discover
+from docpipe.discover import CredentialInURI, discover, refuse_credentials
+from docpipe.remote import is_uri
 from docpipe.document import Document
 from docpipe.catalog import StoreBusy
 from docpipe.config import RunConfig
@@ -105,7 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ingest = commands.add_parser("ingest", help="ingest files or folders into Parquet datasets through the Prefect flow")
-    ingest.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (folders are walked for .html, .htm, .pdf, .txt)")
+    ingest.add_argument(
+        "paths", nargs="+", metavar="PATH",
+        help="files, folders, web archives (.warc, .warc.gz) or URIs (s3://bucket/prefix, gs://..., https://host/file); "
+        "folders and prefixes are walked for .html, .htm, .pdf, .txt, .warc ...",
+    )
     _add_run_options(ingest)
     ingest.add_argument(
         "--dask-address", metavar="ADDRESS",
@@ -113,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     extract = commands.add_parser("extract", help="run the stages on files and print the result, without Prefect or Parquet")
-    extract.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    extract.add_argument("paths", nargs="+", metavar="PATH", help="files, folders, web archives or URIs, as for ingest")
     extract.add_argument("--format", choices=("jsonl", "text"), default="jsonl", help="jsonl: one JSON object per input (default); text: the clean text")
     extract.add_argument("--debug", action="store_true", help="include every removed piece of text and the rule that removed it")
     extract.add_argument(
@@ -159,7 +164,7 @@ def run_serve(args: argparse.Namespace) -> int:
             server, api_url = start_local_server(str(flows.PREFECT_HOME))
             print(f"Prefect server on {api_url}", flush=True)
             print(f"dashboard: {api_url.removesuffix('/api')}/", flush=True)
-        sources = [os.path.abspath(path) for path in (args.source or ["raw"])]
+        sources = [path if is_uri(path) else os.path.abspath(path) for path in (args.source or ["raw"])]
         out = args.out if "://" in args.out else os.path.abspath(args.out)
         schedule = ["--cron", args.cron] if args.cron else ["--interval", str(args.interval)]
         command = [
@@ -236,19 +241,22 @@ def _print_record(path: str, record: dict[str, Any], output_format: str) -> None
 
 
 def run_extract(args: argparse.Namespace) -> int:
+    from docpipe.batch import expand, malformed
+
     config = run_config(args)
-    paths = discover(args.paths).files
+    items, _ = expand(discover(args.paths).files)  # a web archive stands for its records
     rejected = internal_error = False
     workers = args.workers or default_workers()
     # Run from the command line this process has no other thread, so workers may be forked
     # from it directly: no forkserver process to start and to fill with the stages first.
     start_method = "fork" if threading.active_count() == 1 else DEFAULT_START_METHOD
-    outcomes = iter_isolated(paths, config.settings(), workers, config.limits(), start_method)
+    outcomes = iter_isolated([item.locator for item in items if item.problem is None], config.settings(), workers, config.limits(), start_method)
     try:
-        for path, outcome in zip(paths, outcomes):
+        for item in items:
+            outcome = malformed(item) if item.problem else next(outcomes)
             rejected |= not isinstance(outcome, Document)
             internal_error |= not isinstance(outcome, Document) and outcome.error_type == RejectReason.INTERNAL_ERROR
-            _print_record(path, extract_record(outcome, debug=args.debug), args.format)
+            _print_record(item.path, extract_record(outcome, debug=args.debug), args.format)
     except BrokenPipeError:
         # The reader stopped early (`| head`): stop the workers and end quietly, and keep
         # the interpreter's last flush from hitting the closed pipe again.
@@ -307,10 +315,15 @@ def _ingest(args: argparse.Namespace, server: EmbeddedServer | None) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command in ("ingest", "extract"):
-        missing = discover(args.paths).missing
-        if missing:
-            parser.error(f"no such file or folder: {', '.join(missing)}")
+    try:
+        if args.command == "serve":
+            refuse_credentials(args.source or [])
+        if args.command in ("ingest", "extract"):
+            missing = discover(args.paths).missing
+            if missing:
+                parser.error(f"no such file, folder or object: {', '.join(missing)}")
+    except CredentialInURI as problem:
+        parser.error(str(problem))
     commands = {"ingest": run_ingest, "extract": run_extract, "serve": run_serve, "stats": run_stats, "compact": run_compact}
     return commands[args.command](args)
 

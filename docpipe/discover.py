@@ -1,50 +1,80 @@
-"""Which files a run looks at: named files always, folders walked for the types we parse."""
+"""Which inputs a run looks at: named files and objects always, folders and prefixes walked for the types we read."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
 
-# Folders are walked for these; a file named on the command line is taken whatever its name,
-# and a file with one of these names but other content is rejected, not skipped.
-SOURCE_EXTENSIONS = frozenset({".html", ".htm", ".xhtml", ".shtml", ".pdf", ".txt", ".text"})
+from docpipe import remote
+from docpipe.sources import ARCHIVE_EXTENSIONS
+from parsers.source_types import DOCUMENT_EXTENSIONS
+
+# What a walk takes: a file named on the command line is taken whatever its name, and a file
+# with one of these names but other content is rejected, not skipped.
+WALKED_EXTENSIONS = tuple(sorted(DOCUMENT_EXTENSIONS)) + ARCHIVE_EXTENSIONS
 
 
 @dataclass
 class Discovery:
-    files: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # local paths and URIs
     skipped: list[str] = field(default_factory=list)  # files in walked folders with other extensions
     missing: list[str] = field(default_factory=list)  # named paths that do not exist
+
+
+class CredentialInURI(ValueError):
+    """An input URI carries a credential: refused before anything records it."""
+
+
+def refuse_credentials(paths: Iterable[str]) -> None:
+    problems = [problem for path in paths if remote.is_uri(path) and (problem := remote.credential_problem(path))]
+    if problems:
+        raise CredentialInURI("; ".join(problems))
+
+
+def _walked(name: str) -> bool:
+    return name.lower().endswith(WALKED_EXTENSIONS)
 
 
 def discover(paths: Iterable[str]) -> Discovery:
     """List the inputs under ``paths`` in a stable order, without following symlinked folders.
 
     Unreadable folders are passed over by the walk; unreadable files are listed, so that
-    they are rejected with their reason rather than lost.
+    they are rejected with their reason rather than lost. ``file://`` URIs are local paths.
+    Raises `CredentialInURI` if a URI carries a credential.
     """
+    paths = list(paths)
+    refuse_credentials(paths)
     found = Discovery()
     seen: set[str] = set()
 
     def add(path: str) -> None:
-        real = os.path.realpath(path)
+        real = path if remote.is_uri(path) else os.path.realpath(path)
         if real not in seen:
             seen.add(real)
             found.files.append(path)
 
     for path in paths:
-        if os.path.isdir(path):
+        if path.startswith("file://"):
+            path = unquote(urlsplit(path).path)
+        if remote.is_uri(path):
+            listing = remote.list_uri(path)
+            if not listing.exists:
+                found.missing.append(path)
+            for uri, _ in listing.objects:
+                if not listing.is_prefix or _walked(remote.without_options(uri)):
+                    add(uri)
+                else:
+                    found.skipped.append(remote.without_options(uri))
+        elif os.path.isdir(path):
             for folder, subfolders, names in os.walk(path, followlinks=False):
                 subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
                 for name in sorted(names):
                     if name.startswith("."):
                         continue
                     full = os.path.join(folder, name)
-                    if os.path.splitext(name)[1].lower() in SOURCE_EXTENSIONS:
-                        add(full)
-                    else:
-                        found.skipped.append(full)
+                    (add if _walked(name) else found.skipped.append)(full)
         elif os.path.lexists(path):
             add(path)
         else:

@@ -49,6 +49,9 @@ class Source:
     size_bytes: int
     source_type: SourceType | None = None
     encoding: str | None = None  # the text encoding used to decode, for HTML and text
+    # What a container says of the input: a web archive record's target URI, capture date,
+    # HTTP status and content type. Written to the documents' `metadata`.
+    origin: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

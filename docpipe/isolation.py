@@ -28,16 +28,21 @@ from multiprocessing.connection import Connection, wait
 
 from docpipe.document import Document, Reject, Source
 from docpipe.pipeline import Settings, process_path
+from docpipe.sources import Locator
 from docpipe.reasons import RejectReason
 from docpipe.progress import report
+from parsers.source_types import parser_modules
 
 # forkserver: workers start from a clean, single-threaded process (the flow's process has
 # Prefect's threads, which fork would copy in whatever state they are in).
 DEFAULT_START_METHOD = "forkserver"
 # The forkserver imports the stages once; each batch's workers are then forked from it ready
 # to parse, instead of importing the parsers and language profiles again (~0.2 s a batch).
-multiprocessing.get_context("forkserver").set_forkserver_preload(["docpipe.pipeline", "parsers.html", "parsers.pdf", "parsers.text"])
+PRELOADED_MODULES = ["docpipe.pipeline", *parser_modules(), "docpipe.warc"]
+multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOADED_MODULES)
 _log = logging.getLogger(__name__)
+# What a worker is handed: a local path, or where an input's bytes are (it reads them itself).
+InputRef = str | Locator
 # Each worker holds its next input in its pipe while it parses the current one: it never
 # waits for this process (busy with Prefect or the Parquet files) to hand it work.
 _JOBS_IN_FLIGHT = 2
@@ -87,16 +92,16 @@ class _Worker:
         self.process = context.Process(target=_worker, args=(child, settings, limits), daemon=True)
         self.process.start()
         child.close()
-        self.jobs: deque[tuple[int, str]] = deque()  # sent and not answered yet; the first is being parsed
+        self.jobs: deque[tuple[int, InputRef]] = deque()  # sent and not answered yet; the first is being parsed
         self.deadline = 0.0  # when the first job's time is up
 
-    def give(self, index: int, path: str, seconds: float) -> None:
+    def give(self, index: int, path: InputRef, seconds: float) -> None:
         if not self.jobs:
             self.deadline = time.monotonic() + seconds
         self.jobs.append((index, path))
         self.connection.send(path)
 
-    def finish(self, seconds: float) -> tuple[int, str]:
+    def finish(self, seconds: float) -> tuple[int, InputRef]:
         """The first job is answered: the next one, already in the pipe, starts its clock now."""
         job = self.jobs.popleft()
         self.deadline = time.monotonic() + seconds
@@ -117,19 +122,20 @@ class _Worker:
         self.connection.close()
 
 
-def _reject(path: str, error_type: RejectReason, message: str) -> Reject:
-    return Reject(Source(path, "", 0), "parse", error_type, message, datetime.now(timezone.utc))
+def _reject(path: InputRef, error_type: RejectReason, message: str) -> Reject:
+    source_path = path.source_path if isinstance(path, Locator) else path
+    return Reject(Source(source_path, "", 0), "parse", error_type, message, datetime.now(timezone.utc))
 
 
 def run_isolated(
-    paths: Sequence[str], settings: Settings, workers: int, limits: Limits = Limits(), start_method: str = DEFAULT_START_METHOD
+    paths: Sequence[InputRef], settings: Settings, workers: int, limits: Limits = Limits(), start_method: str = DEFAULT_START_METHOD
 ) -> list[Document | Reject]:
     """``process_path`` on every path in ``workers`` processes; results in input order."""
     return list(iter_isolated(paths, settings, workers, limits, start_method))
 
 
 def iter_isolated(
-    paths: Sequence[str], settings: Settings, workers: int, limits: Limits = Limits(), start_method: str = DEFAULT_START_METHOD
+    paths: Sequence[InputRef], settings: Settings, workers: int, limits: Limits = Limits(), start_method: str = DEFAULT_START_METHOD
 ) -> Iterator[Document | Reject]:
     """Like ``run_isolated``, but each result is yielded, in input order, as soon as it and those before it are done."""
     if not paths:
@@ -185,7 +191,7 @@ def iter_isolated(
             worker.stop(kill=bool(worker.jobs))
 
 
-def _replace(pool: list[_Worker], broken: _Worker, queue: list[tuple[int, str]], settings: Settings, limits: Limits) -> _Worker:
+def _replace(pool: list[_Worker], broken: _Worker, queue: list[tuple[int, InputRef]], settings: Settings, limits: Limits) -> _Worker:
     """A fresh worker in the broken one's place; the jobs that were waiting behind the failed one go back in the queue."""
     broken.jobs.popleft()
     queue.extend(reversed(broken.jobs))
@@ -195,7 +201,7 @@ def _replace(pool: list[_Worker], broken: _Worker, queue: list[tuple[int, str]],
     return fresh
 
 
-def _run_inline(paths: Sequence[str], settings: Settings) -> Iterator[Document | Reject]:
+def _run_inline(paths: Sequence[InputRef], settings: Settings) -> Iterator[Document | Reject]:
     # A daemonic process (a Dask worker under its nanny, by default) may not start children.
     _log.warning(
         "running %d documents without per-document time and memory limits: this process is daemonic "

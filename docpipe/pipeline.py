@@ -13,9 +13,8 @@ import functools
 import hashlib
 import importlib
 import os
-import stat
 from importlib import metadata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,8 +25,10 @@ from docpipe.document import Document, Reject, RejectedInput, Source, SourceType
 from docpipe.language import DEFAULT_LANGUAGES, tag_languages
 from docpipe.metadata import finalize_metadata
 from docpipe.reasons import RejectReason, describe_failure
+from docpipe.sources import Locator, ReadRefused, read_input, sha256_of  # noqa: F401  sha256_of: the digest inputs are keyed by
 from parsers.detect import detect_type
 from parsers.pdf.limits import PdfLimits
+from parsers.source_types import SizeClass, parser_for, row_of
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 # HTML and plain text cost far more per byte than PDF: every element becomes a soup node and
@@ -36,20 +37,7 @@ DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 # 120 s per-document time limit instead of being refused at once; at 8 MB the worst case stays
 # under half of that limit, and article pages, scripts included, rarely pass 2 MB.
 DEFAULT_MAX_TEXT_BYTES = 8 * 1024 * 1024
-_TEXT_TYPES = frozenset({SourceType.HTML, SourceType.TEXT})
 _VERSIONED_LIBRARIES = ("docpipe", "pdfminer.six", "beautifulsoup4", "lxml", "langdetect", "charset-normalizer")
-
-# Imported on first use: a run of PDFs never pays for BeautifulSoup's import, nor HTML for pdfminer's.
-_PARSERS = {
-    SourceType.HTML: ("parsers.html", "parse_html"),
-    SourceType.PDF: ("parsers.pdf", "parse_pdf"),
-    SourceType.TEXT: ("parsers.text", "parse_text"),
-}
-
-
-def parser_for(source_type: SourceType) -> Callable[[bytes, Source], Document]:
-    module, function = _PARSERS[source_type]
-    return getattr(importlib.import_module(module), function)
 
 
 @dataclass(frozen=True)
@@ -79,25 +67,9 @@ def parser_versions() -> dict[str, str]:
     return {name: metadata.version(name) for name in _VERSIONED_LIBRARIES}
 
 
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def read_source(path: str | os.PathLike[str], settings: Settings = Settings()) -> tuple[bytes, Source]:
-    """Read a file whole, refusing what exceeds the size cap before reading it."""
-    status = os.stat(path)
-    if not stat.S_ISREG(status.st_mode):
-        raise RejectedInput(RejectReason.NOT_A_REGULAR_FILE, "a device, pipe or socket, not a file: reading it could block forever")
-    size = status.st_size
-    if size > settings.max_bytes:
-        raise RejectedInput(RejectReason.TOO_LARGE, f"{size} bytes exceeds the {settings.max_bytes}-byte limit")
-    data = Path(path).read_bytes()
-    return data, Source(path=str(path), sha256=sha256_of(data), size_bytes=len(data))
-
-
 def _check_text_size(source_type: SourceType, size: int, settings: Settings) -> None:
     """Refuse HTML and text over their own limit before parsing, rather than at the time limit."""
-    if source_type in _TEXT_TYPES and size > settings.max_text_bytes:
+    if row_of(source_type).size_class is SizeClass.TEXT and size > settings.max_text_bytes:
         raise RejectedInput(
             RejectReason.TOO_LARGE,
             f"{size} bytes of {source_type.value} exceeds the {settings.max_text_bytes}-byte limit for HTML and text "
@@ -140,13 +112,16 @@ def _parse(data: bytes, source: Source, settings: Settings) -> Document:
     return parse(data, source)
 
 
-def process_path(path: str | os.PathLike[str], settings: Settings = Settings()) -> Document | Reject:
+def process_path(path: str | os.PathLike[str] | Locator, settings: Settings = Settings()) -> Document | Reject:
+    """The pipeline on one input: a local file, a remote object or a web archive's record (a `Locator`)."""
+    locator = path if isinstance(path, Locator) else Locator(str(path))
     try:
-        data, source = read_source(path, settings)
+        data, source = read_input(locator, settings.max_bytes)
     except RejectedInput as refusal:
-        return _reject(Source(str(path), "", os.stat(path).st_size), "read", refusal.reason, refusal.message)
-    except OSError as error:  # the input's side: permissions, a symlink loop, a file gone since discovery
-        return _reject(Source(str(path), "", 0), "read", RejectReason.UNREADABLE, f"{type(error).__name__}: {error.strerror or error}")
+        size = refusal.size_bytes if isinstance(refusal, ReadRefused) else 0
+        return _reject(Source(locator.source_path, "", size), "read", refusal.reason, refusal.message)
+    except OSError as error:  # the input's side: permissions, a symlink loop, a file or object gone since discovery
+        return _reject(Source(locator.source_path, "", 0), "read", RejectReason.UNREADABLE, f"{type(error).__name__}: {error.strerror or error}")
     return process_bytes(data, source, settings)
 
 

@@ -31,6 +31,7 @@ class RejectReason(StrEnum):
     NOT_A_REGULAR_FILE = "not_a_regular_file", "a pipe, device or socket: reading it could block forever"
     UNREADABLE = "unreadable", "the operating system refused to read the file (permission, symlink loop, vanished); the message names its error"
     TOO_LARGE = "too_large", "over `--max-bytes` (not read), or HTML or text over `--max-text-bytes` (not parsed)"
+    MALFORMED_RECORD = "malformed_record", "a web archive's record that cannot be read (truncated, or headers and lengths that do not hold); its `source_path` names the archive and offset"
     # detect
     EMPTY = "empty", "the file is empty or whitespace only"
     UNSUPPORTED_FORMAT = "unsupported_format", "an image, archive, office file or executable, whatever its name says"

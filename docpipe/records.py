@@ -23,6 +23,7 @@ def _other_metadata(doc: Document) -> dict[str, Any]:
     meta = dataclasses.asdict(doc.metadata)
     other = {k: v for k, v in meta.items() if k not in _COLUMN_FIELDS and k != "extra" and v not in (None, False)}
     other.update(meta["extra"])
+    other.update(doc.source.origin)
     if doc.warnings:
         other["warnings"] = [str(warning) for warning in doc.warnings]
     return other

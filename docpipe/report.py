@@ -53,5 +53,7 @@ def print_summary(summary: RunSummary, console: Console | None = None) -> None:
         f"{f', {summary.batches_cached} batches from cache' if summary.batches_cached else ''}. "
         f"Run {summary.run_id} in {summary.seconds:.1f} s."
     )
+    if summary.records_skipped:
+        console.print(f"Web archive records that are not documents: {summary.records_line()}.")
     for severity, line in summary.problems():
         console.print(line, style="bold red" if severity == "error" else "yellow")

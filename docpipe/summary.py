@@ -16,6 +16,7 @@ class RunSummary:
     files_seen: int = 0
     skipped_known: int = 0
     skipped_other: int = 0  # files in walked folders whose extension we do not parse
+    records_skipped: Counter[str] = field(default_factory=Counter)  # web archive records that are not documents, by kind
     documents: int = 0
     batches_cached: int = 0  # batches whose result came from the flow's cache, not parsed again
     by_type_language: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -47,6 +48,7 @@ class RunSummary:
             "",
             f"{self.files_seen} files seen, {self.documents} documents written, {len(self.rejects)} rejected, "
             f"{self.skipped_known} already ingested, {self.skipped_other} not a source type; {self.seconds:.1f} s.",
+            *([f"Web archive records that are not documents: {self.records_line()}."] if self.records_skipped else []),
             *(line for _, line in self.problems()),
             "",
             "| type | language | documents |",
@@ -60,6 +62,11 @@ class RunSummary:
             lines += ["", "| rejected file | stage | reason |", "|---|---|---|"]
             lines += [f"| {path} | {stage} | {reason} |" for path, stage, reason in self.rejects]
         return "\n".join(lines)
+
+    def records_line(self) -> str:
+        """The archives' records that did not become documents, as "12 (request 5, warcinfo 2, HTTP 404 1, ...)"."""
+        kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(self.records_skipped.items(), key=lambda item: (-item[1], item[0])))
+        return f"{sum(self.records_skipped.values())} ({kinds})"
 
     def problems(self) -> list[tuple[str, str]]:
         """("error" or "warning", a line) for each kind of failure of docpipe's own: a bug to report, not a bad input."""

@@ -34,17 +34,17 @@ from docpipe.batch import BatchResult, Input, Plan, plan, process_batch
 from docpipe.catalog import StoreBusy
 from docpipe.config import RunConfig
 from docpipe.dataset import DatasetStore
-from docpipe.discover import Discovery, discover
+from docpipe.discover import CredentialInURI, Discovery, discover
 from docpipe.isolation import Limits
 from docpipe.pipeline import Settings, code_version, parser_versions
 from docpipe.progress import report
 from docpipe.summary import RunSummary
 
 def _worth_retrying(_task: Any, _task_run: Any, state: State) -> bool:
-    """I/O errors may pass; a root another run held past the lock timeout is the run's end."""
+    """I/O errors may pass; a root another run held past the lock timeout, or an input URI carrying a credential, is the run's end."""
     try:
         state.result()
-    except StoreBusy:
+    except (StoreBusy, CredentialInURI):
         return False
     except Exception:
         return True
@@ -134,6 +134,7 @@ def ingest(paths: list[str], out_dir: str = "output", config: RunConfig = RunCon
     summary.files_seen = len(found.files)
     summary.skipped_known = len(work.known)
     summary.skipped_other = len(found.skipped)
+    summary.records_skipped = work.records_skipped
     batches = work.batches(config.batch_size)
     logger.info("%d files, %d to process in %d batches", len(found.files), len(work.todo), len(batches))
 

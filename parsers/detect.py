@@ -1,12 +1,16 @@
-"""Tell a source's type from its bytes; the file name is only a tie-breaker."""
+"""Tell a source's type from its bytes; the file name is only a tie-breaker.
+
+How each type is recognised is declared in its row of parsers/source_types.py; this module
+adds what no row owns: the signatures of formats we refuse, and the test for binary bytes.
+"""
 
 from __future__ import annotations
 
 import codecs
-import re
 
 from docpipe.document import RejectedInput, SourceType
 from docpipe.reasons import RejectReason
+from parsers.source_types import SOURCE_TYPES
 
 # Signatures of formats we do not parse, so a mislabelled file gets an exact reason.
 _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -22,17 +26,11 @@ _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x7fELF", "ELF executable"),
     (b"%!PS", "PostScript"),
 )
-_HTML_MARKERS = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<title>|<div[\s>]|<p>", re.I)
 _TEXT_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 _SNIFF_BYTES = 8192
-
-
-def _html_sniff_window(head: bytes) -> bytes:
-    """The start of the file as ASCII-compatible bytes, so UTF-16 pages are sniffed too."""
-    for bom in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        if head.startswith(bom):
-            return head.decode("utf-16", errors="ignore").encode("ascii", errors="ignore")
-    return head
+_BINARY_TYPES = [row for row in SOURCE_TYPES if row.binary]
+_TEXT_TYPES = [row for row in SOURCE_TYPES if not row.binary and row.sniff is not None]
+_FALLBACK = next(row.type for row in SOURCE_TYPES if row.sniff is None)
 
 
 def _looks_binary(head: bytes) -> bool:
@@ -49,16 +47,17 @@ def detect_type(data: bytes, name: str = "") -> SourceType:
     if not data.strip():
         raise RejectedInput(RejectReason.EMPTY, "the file is empty or whitespace only")
     head = data[:_SNIFF_BYTES]
-    # Some generators put junk before the header; PDF readers accept it within 1 KB.
-    if b"%PDF-" in data[:1024]:
-        return SourceType.PDF
+    for row in _BINARY_TYPES:
+        if row.sniff(head):
+            return row.type
     for magic, what in _BINARY_MAGIC:
         if head.startswith(magic):
             raise RejectedInput(RejectReason.UNSUPPORTED_FORMAT, f"content is a {what}, not HTML, PDF or text (file name {name!r})")
-    if _HTML_MARKERS.search(_html_sniff_window(head)):
-        return SourceType.HTML
+    for row in _TEXT_TYPES:
+        if row.sniff(head):
+            return row.type
     if _looks_binary(head):
         raise RejectedInput(RejectReason.BINARY_CONTENT, f"content is binary, not HTML, PDF or text (file name {name!r})")
-    if name.lower().endswith(".pdf"):
+    if name.lower().endswith(tuple(extension for row in _BINARY_TYPES for extension in row.extensions)):
         raise RejectedInput(RejectReason.NOT_A_PDF, "named .pdf but has no PDF header")
-    return SourceType.TEXT
+    return _FALLBACK

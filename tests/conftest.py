@@ -13,6 +13,10 @@ import pytest
 _PREFECT_HOME = tempfile.mkdtemp(prefix="docpipe-test-prefect-")
 os.environ["PREFECT_HOME"] = _PREFECT_HOME
 atexit.register(shutil.rmtree, _PREFECT_HOME, ignore_errors=True)
+# The local S3 server's credentials, in the environment from the start: every process the tests
+# start inherits them, the forkserver of the per-document workers too, whichever test starts it first.
+S3_KEY_ID, S3_SECRET = "docpipe-test-key-id", "docpipe-test-secret"
+os.environ.update({"AWS_ACCESS_KEY_ID": S3_KEY_ID, "AWS_SECRET_ACCESS_KEY": S3_SECRET, "AWS_DEFAULT_REGION": "us-east-1"})
 import flows  # noqa: E402,F401  the project's Prefect settings (telemetry off, quiet logs) before the harness reads them
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -29,6 +33,26 @@ def prefect_server():
         yield
 
 
+S3_BUCKET = "docpipe-test"
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """One local S3-compatible server (moto) on 127.0.0.1 for every test, with the bucket `docpipe-test`
+    (credentials: S3_KEY_ID, S3_SECRET); each test module keeps to prefixes of its own."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    import boto3
+
+    boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket=S3_BUCKET)
+    yield endpoint
+    server.stop()
+
+
 def write_text_corpus(folder: Path, count: int) -> Path:
     """``count`` distinct small English text files: cheap inputs for tests about orchestration."""
     for number in range(count):
@@ -40,6 +64,21 @@ def write_text_corpus(folder: Path, count: int) -> Path:
             encoding="utf-8",
         )
     return folder
+
+
+def s3_corpus(tmp_path: Path, endpoint: str, prefix: str, notes: int) -> str:
+    """``notes`` text files, a web archive with one page and a PNG under ``prefix`` in the test bucket; the prefix's URI."""
+    import boto3
+
+    folder = tmp_path / prefix
+    folder.mkdir()
+    write_text_corpus(folder, notes)
+    (folder / "archive.warc.gz").write_bytes((DATA / "warc" / "example.warc.gz").read_bytes())
+    (folder / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    client = boto3.client("s3", endpoint_url=endpoint)
+    for path in sorted(folder.iterdir()):
+        client.upload_file(str(path), S3_BUCKET, f"{prefix}/{path.name}")
+    return f"s3://{S3_BUCKET}/{prefix}?endpoint_override={endpoint}"
 
 
 def dataset_snapshot(out: Path) -> dict[str, list[tuple]]:

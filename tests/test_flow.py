@@ -121,8 +121,9 @@ def test_the_batch_cache_key_follows_the_code_not_the_version_number(monkeypatch
     import flows.ingest as ingest_module
     from docpipe.batch import Input
     from docpipe.pipeline import Settings
+    from docpipe.sources import Locator
 
-    parameters = {"inputs": [Input("/a.txt", "a" * 64)], "settings": Settings()}
+    parameters = {"inputs": [Input(Locator("/a.txt"), "a" * 64)], "settings": Settings()}
     before = ingest_module.batch_cache_key(None, parameters)
     monkeypatch.setattr(ingest_module, "code_version", lambda: "a-changed-rule")
     assert ingest_module.batch_cache_key(None, parameters) != before

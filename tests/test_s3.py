@@ -8,40 +8,14 @@ a root another writer holds is refused with exit code 75.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from datetime import datetime, timezone
 
-import pytest
-
-from conftest import dataset_snapshot, write_text_corpus
+from conftest import S3_SECRET, dataset_snapshot, write_text_corpus
 from docpipe.config import RunConfig
 from docpipe.dataset import DatasetStore
 from docpipe.document import Block, BlockKind, Document, Metadata, Source, SourceType
 
 NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    from moto.server import ThreadedMotoServer
-
-    credentials = {"AWS_ACCESS_KEY_ID": "docpipe-test", "AWS_SECRET_ACCESS_KEY": "docpipe-test-secret", "AWS_DEFAULT_REGION": "us-east-1"}
-    saved = {name: os.environ.get(name) for name in credentials}
-    os.environ.update(credentials)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    import boto3
-
-    boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket="docpipe-test")
-    yield endpoint
-    server.stop()
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
 
 
 def _root(endpoint: str, name: str) -> str:
@@ -108,7 +82,7 @@ def test_ingest_into_s3_reruns_and_changed_files_like_a_local_folder(prefect_ser
     store = DatasetStore(root)
     assert {name: store.read(name).num_rows for name in ("documents", "rejects")} == {"documents": 13, "rejects": 0}
     runs = store.read("runs").to_pylist()
-    assert all("secret" not in str(row) and "docpipe-test-secret" not in str(row) for row in runs)
+    assert all(S3_SECRET not in str(row) for row in runs)
 
 
 def _hold(root: str, held, release) -> None:

@@ -1,0 +1,78 @@
+"""Inputs in an object store: a local S3-compatible server (moto) on 127.0.0.1, started by the tests.
+
+Discovery lists a prefix, workers fetch the objects themselves, `source_path` keeps the URI,
+re-runs skip known objects and a changed object becomes the new current version; the
+credentials, which only the environment holds, appear in no output. (tests/test_dask.py runs
+a Dask LocalCluster over these inputs.)
+"""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+
+from conftest import S3_BUCKET, S3_KEY_ID, S3_SECRET, s3_corpus
+from docpipe.cli import main
+from docpipe.config import RunConfig
+from docpipe.dataset import DatasetStore
+from docpipe.discover import discover
+
+
+def _no_credential_in(*texts: str) -> None:
+    for text in texts:
+        assert S3_SECRET not in text and S3_KEY_ID not in text
+
+
+def test_s3_inputs_are_ingested_skipped_when_known_and_a_changed_object_is_the_new_version(prefect_server, s3_endpoint, tmp_path):
+    from prefect.client.orchestration import get_client
+
+    from flows.ingest import ingest
+
+    uri = s3_corpus(tmp_path, s3_endpoint, "incoming", 5)
+    out = tmp_path / "out"
+    config = RunConfig(batch_size=4, workers=2)
+    first = ingest(paths=[uri], out_dir=str(out), config=config)
+    assert (first.documents, first.rejects, first.skipped_other) == (6, [], 1)
+    assert first.records_skipped == {"warcinfo": 2, "request": 2, "revisit": 1}
+    store = DatasetStore(str(out))
+    paths = sorted(row["source_path"] for row in store.read("documents").to_pylist())
+    assert paths == [f"s3://{S3_BUCKET}/incoming/archive.warc.gz#784", *(f"s3://{S3_BUCKET}/incoming/note-{n:03d}.txt" for n in range(5))]
+
+    rerun = ingest(paths=[uri], out_dir=str(out), config=config)
+    assert (rerun.documents, rerun.skipped_known) == (0, 6)
+
+    changed = "Field note 3, revised\n\nThe committee met again and approved the new pumps for the reservoir.\n"
+    boto3.client("s3", endpoint_url=s3_endpoint).put_object(Bucket=S3_BUCKET, Key="incoming/note-003.txt", Body=changed.encode())
+    third = ingest(paths=[uri], out_dir=str(out), config=config)
+    assert (third.documents, third.skipped_known) == (1, 5)
+    versions = [row for row in DatasetStore(str(out)).read("documents").to_pylist() if row["source_path"].endswith("note-003.txt")]
+    assert sorted((row["is_current"], row["text"].startswith("Field note 3, revised")) for row in versions) == [(False, False), (True, True)]
+
+    # The credentials live in the environment only: not in a row, a Prefect parameter or a log line.
+    _no_credential_in(*(str(DatasetStore(str(out)).read(name).to_pylist()) for name in ("documents", "blocks", "rejects", "runs")))
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs()
+        _no_credential_in(json.dumps([run.parameters for run in runs], default=str), *(log.message for log in client.read_logs()))
+    assert any(uri in run.parameters.get("paths", []) for run in runs)
+
+
+def test_a_uri_carrying_a_credential_is_refused_and_not_echoed(capsys):
+    uris = (f"s3://{S3_KEY_ID}:{S3_SECRET}@{S3_BUCKET}/incoming", f"s3://{S3_BUCKET}/incoming?secret_key={S3_SECRET}")
+    for command in (["extract", uris[0]], ["ingest", uris[1]], ["serve", "--cron", "0 2 * * *", "--source", uris[1]]):
+        with pytest.raises(SystemExit) as stop:
+            main(command)
+        assert stop.value.code == 2
+        error = capsys.readouterr().err
+        assert "credentials come from the environment" in error
+        _no_credential_in(error)
+
+
+def test_a_prefix_is_walked_like_a_folder(s3_endpoint, tmp_path):
+    uri = s3_corpus(tmp_path, s3_endpoint, "walked", 2)
+    found = discover([uri, f"s3://{S3_BUCKET}/absent?endpoint_override={s3_endpoint}"])
+    names = [path.split("?")[0].rsplit("/", 1)[1] for path in found.files]
+    assert names == ["archive.warc.gz", "note-000.txt", "note-001.txt"]
+    assert found.skipped == [f"s3://{S3_BUCKET}/walked/logo.png"]
+    assert found.missing == [f"s3://{S3_BUCKET}/absent?endpoint_override={s3_endpoint}"]

@@ -1,0 +1,102 @@
+"""Web archives as inputs: each captured page, PDF or text record a document; the rest counted or rejected.
+
+The archives are real: warcio's own test captures (including truncated and malformed ones)
+and records copied byte for byte from the devset sample archive (tests/data/warc/README.md).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from conftest import DATA, RAW
+from docpipe.batch import expand
+from docpipe.config import RunConfig
+from docpipe.dataset import DatasetStore
+from docpipe.document import Document
+from docpipe.isolation import run_isolated
+from docpipe.pipeline import Settings, process_path
+from docpipe.sources import Locator
+
+WARC = DATA / "warc"
+DEVSET_PAGES = WARC / "devset-pages.warc.gz"
+
+# archive -> (offsets of documents, offsets of unreadable records, records that are not documents)
+EXPECTED = {
+    "example.warc": ([1197], [], {"warcinfo": 2, "request": 2, "revisit": 1}),
+    "example.warc.gz": ([784], [], {"warcinfo": 2, "request": 2, "revisit": 1}),
+    "example-iana.org-chunked.warc": ([405], [], {"warcinfo": 1, "request": 1}),
+    "example-resource.warc.gz": ([802], [], {"warcinfo": 2}),
+    # wget writes its log and arguments as resources under metadata:// URIs, and the target URIs in <>
+    "example-wget-bad-target-uri.warc.gz": ([824], [], {"warcinfo": 1, "request": 1, "metadata": 1, "crawler metadata": 2}),
+    # the response's gzip body is cut short: it ends where the request record's header begins
+    "example-trunc.warc": ([], [1197], {"warcinfo": 2, "request": 1}),
+    # the response's body sits in a gzip member of its own: one damaged stretch, the request after it is lost
+    "example-wrong-chunks.warc.gz": ([], [0], {}),
+    # one gzip stream for the whole file: records cannot be reached by offset
+    "example-bad-non-chunked.warc.gz": ([], [0], {"warcinfo": 1}),
+    "devset-pages.warc.gz": ([0, 9553, 22652, 42561, 52501, 55489, 63004], [], {"image/png": 1, "HTTP 404": 1}),
+}
+
+
+def test_every_test_archive_has_its_expectation():
+    assert sorted(path.name for path in WARC.glob("*.warc*")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_an_archive_gives_its_documents_its_unreadable_records_and_counts_the_rest(name):
+    documents, damaged, skipped = EXPECTED[name]
+    items, not_documents = expand([str(WARC / name)])
+    assert [item.locator.record for item in items if item.problem is None] == documents
+    assert [item.locator.record for item in items if item.problem is not None] == damaged
+    assert not_documents == Counter(skipped)
+    assert all(item.path == f"{WARC / name}#{item.locator.record}" for item in items)
+    assert all(item.sha256 for item in items if item.problem is None)
+
+
+def test_a_damaged_record_read_by_a_worker_is_a_malformed_record_reject():
+    outcome = process_path(Locator(str(WARC / "example-trunc.warc"), 1197))
+    assert (outcome.error_type, outcome.stage, outcome.source.path) == ("malformed_record", "read", f"{WARC}/example-trunc.warc#1197")
+
+
+def test_archive_records_come_out_as_the_same_documents_as_the_files_they_captured():
+    items, _ = expand([str(DEVSET_PAGES)])
+    items = [item for item in items if item.size < 60_000]  # the five smallest: the suite's time is counted
+    files = {case["url"]: DATA / "html" / case["file"].split("/")[-1] for case in map(json.loads, open(WARC / "devset-pages-cases.jsonl"))}
+    files["https://example.org/raw/001_focal_fpp-04-8_canada_mexico.pdf"] = RAW / "001_focal_fpp-04-8_canada_mexico.pdf"
+    records = run_isolated([item.locator for item in items], Settings(), workers=2)
+    by_url = {record.source.origin["warc_target_uri"]: record for record in records}
+    files = {url: path for url, path in files.items() if url in by_url}
+    assert len(files) == len(by_url) == 5
+    originals = dict(zip(files, run_isolated([str(path) for path in files.values()], Settings(), workers=2)))
+    for url, record in by_url.items():
+        original = originals[url]
+        assert isinstance(record, Document) and isinstance(original, Document), url
+        assert (record.source.sha256, record.source.source_type, record.metadata.title) == (
+            original.source.sha256, original.source.source_type, original.metadata.title
+        )
+        assert (record.text, record.language, record.removal_counts()) == (original.text, original.language, original.removal_counts())
+        assert record.source.origin["http_status"] == "200" and record.source.origin["warc_date"]
+
+
+def test_an_ingested_archive_lands_its_records_and_a_rerun_skips_them(prefect_server, tmp_path):
+    from flows.ingest import ingest
+
+    archives = [str(WARC / "example.warc.gz"), str(WARC / "example-trunc.warc"), str(WARC / "example-resource.warc.gz")]
+    out = tmp_path / "out"
+    first = ingest(paths=archives, out_dir=str(out), config=RunConfig(batch_size=2, workers=1))
+    assert (first.documents, [path for path, _, _ in first.rejects]) == (2, [f"{WARC}/example-trunc.warc#1197"])
+    assert first.records_skipped == Counter({"warcinfo": 6, "request": 3, "revisit": 1})
+    store = DatasetStore(str(out))
+    documents = {row["source_path"]: row for row in store.read("documents").to_pylist()}
+    assert sorted(documents) == [f"{WARC}/example-resource.warc.gz#802", f"{WARC}/example.warc.gz#784"]
+    document = documents[f"{WARC}/example.warc.gz#784"]
+    metadata = json.loads(document["metadata"])
+    assert (metadata["warc_target_uri"], metadata["http_status"], metadata["warc_date"]) == ("http://example.com/", "200", "2017-03-06T04:02:06Z")
+    (reject,) = store.read("rejects").to_pylist()
+    assert (reject["error_type"], reject["stage"]) == ("malformed_record", "read")
+    assert "http_status" not in json.loads(documents[f"{WARC}/example-resource.warc.gz#802"]["metadata"])  # a resource has no HTTP envelope
+    rerun = ingest(paths=archives, out_dir=str(out), config=RunConfig(batch_size=2, workers=1))
+    assert (rerun.documents, len(rerun.rejects), rerun.skipped_known) == (0, 0, 3)
