@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LTChar, LTContainer
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
 
 from docpipe.boilerplate import clean
 from docpipe.boilerplate.registry import BY_NAME
@@ -19,6 +24,7 @@ from docpipe.document import BlockKind, Document, RejectedInput, Source, SourceT
 from docpipe.metadata import finalize_metadata
 from docpipe.pipeline import process_path
 from parsers.pdf import parse_pdf
+from parsers.pdf.layout import LAYOUT_PARAMS, BoundedAggregator
 from parsers.pdf.limits import PdfLimits
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -238,6 +244,30 @@ def test_page_with_runaway_glyph_count_is_rejected() -> None:
     with pytest.raises(RejectedInput) as refusal:
         _parse(HINDAWI, max_page_glyphs=1000)
     assert refusal.value.reason == "layout_runaway" and "page 1 " in refusal.value.message
+
+
+def _glyphs(path: Path, device_of: Callable[[PDFResourceManager], PDFPageAggregator]) -> list[dict[str, object]]:
+    """Every glyph of the first page as the device lays it out: its attributes (colour and graphic state aside)."""
+    resources = PDFResourceManager()
+    device = device_of(resources)
+    with path.open("rb") as handle:
+        PDFPageInterpreter(resources, device).process_page(next(PDFPage.get_pages(handle)))
+    found, pending = [], [device.get_result()]
+    while pending:
+        for item in pending.pop():
+            if isinstance(item, LTChar):
+                found.append({k: v for k, v in vars(item).items() if k not in ("ncs", "graphicstate")})
+            elif isinstance(item, LTContainer):
+                pending.append(item)
+    return found
+
+
+def test_the_glyphs_are_those_pdfminer_makes() -> None:
+    # The parser builds the usual glyph itself, with less work than pdfminer: not a different one.
+    for path in (HINDAWI, BMC):
+        ours = _glyphs(path, lambda resources: BoundedAggregator(resources, 10**6))
+        assert len(ours) > 100
+        assert ours == _glyphs(path, lambda resources: PDFPageAggregator(resources, laparams=LAYOUT_PARAMS))
 
 
 def _typeset(path: Path, lines: list[str], overprint_line: int | None = None) -> None:

@@ -49,17 +49,20 @@ def read_lines(line: LTTextLine) -> list[Line]:
     """The line, cut where a wide gap coincides with a change of face: pdfminer joins a side
     heading ("ABSTRACT") to the text line of the next column when they share a baseline."""
     items = list(line)
-    chars = [item for item in items if isinstance(item, LTChar)]
     cuts = [0]
     spaced: set[int] = set()  # ids of the glyphs after a wide gap that cuts no segment
-    for left, right in zip(chars, chars[1:]):
-        gap = right.x0 - left.x1
+    left: LTChar | None = None
+    for index, right in enumerate(items):
+        if not isinstance(right, LTChar):
+            continue
         # Most gaps are word spaces or less: the cheap test first, this runs for every glyph.
-        if gap > _WIDE_GAP * left.size:
+        if left is not None and right.x0 - left.x1 > _WIDE_GAP * left.size:
+            gap = right.x0 - left.x1
             if gap > 1.5 * left.size and gap > 1.5 * right.size and (_face(left.fontname)[0] != _face(right.fontname)[0] or abs(left.size - right.size) > 1):
-                cuts.append(items.index(right, cuts[-1]))
+                cuts.append(index)
             else:
                 spaced.add(id(right))
+        left = right
     cuts.append(len(items))
     segments = [items[start:end] for start, end in zip(cuts, cuts[1:])]
     return [found for found in (_read_segment(segment, line.y0, line.y1, spaced) for segment in segments) if found]
@@ -78,17 +81,16 @@ def _read_segment(items: list, y0: float, y1: float, spaced: set[int]) -> Line |
     pending_space = False
     span_starts: list[int] = []  # where in ``parts`` a wide gap falls
     spaces: list[tuple[int, float]] = []  # where in ``parts`` a space was inferred, and its gap in ems
-    glyph_sizes = [item.size for item in items if isinstance(item, LTChar)]
-    if not glyph_sizes:
-        return None
-    typical = statistics.median(glyph_sizes)
+    typical = 0.0  # the segment's median glyph size, once a marker glyph needs it
     for item in items:
         if isinstance(item, LTChar):
             glyph = item.get_text()
             # Note and affiliation markers set small and raised ("México¹", "Zohdy1,4*") are
             # dropped inside a line; at its start they number a footnote and stay.
-            if parts and glyph in _MARKER_GLYPHS and item.size < 0.8 * typical and item.y0 > y0 + 0.2 * typical:
-                continue
+            if parts and glyph in _MARKER_GLYPHS:
+                typical = typical or statistics.median(i.size for i in items if isinstance(i, LTChar))
+                if item.size < 0.8 * typical and item.y0 > y0 + 0.2 * typical:
+                    continue
             # Bold by overprinting draws the same glyph again at (almost) the same place.
             x0, gy0 = item.x0, item.y0
             places = drawn.get(glyph)
@@ -138,9 +140,10 @@ def _read_segment(items: list, y0: float, y1: float, spaced: set[int]) -> Line |
         return None
     bold_share = sum(bold_flags) / len(bold_flags)
     line_size = statistics.median(sizes)
-    styles = [(bold, size > line_size * 1.1) for bold, size in zip(bold_flags, sizes)]
     lead_label = ""
-    if styles[0] != (False, False) and styles.count(styles[0]) * 2 < len(styles):
+    # Only a line that starts bold or larger may start with a label (most lines do not).
+    styles = [(bold, size > line_size * 1.1) for bold, size in zip(bold_flags, sizes)] if bold_flags[0] or sizes[0] > line_size * 1.1 else ()
+    if styles and styles.count(styles[0]) * 2 < len(styles):
         run = next(i for i, style in enumerate(styles) if style != styles[0])
         glyphs_seen = 0
         for index, part in enumerate(parts):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pdfminer
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
@@ -33,23 +36,24 @@ def parse_pdf(data: bytes, source: Source, limits: PdfLimits = PdfLimits()) -> D
     found: list[PageBlock] = []
     failed_pages = 0
     first_page_figures = ""
-    for number, page in enumerate(pages, start=1):
-        guard.refuse_inflation_bomb(page, number, limits.max_content_bytes)
-        try:
-            # 2. layout: pdfminer's lines and boxes, the boxes in reading order.
-            interpreter.process_page(page)
-            page_layout = device.get_result()
-            boxes = layout.page_boxes(page_layout)
-            # 3. paragraphs: each box cut into paragraphs.
-            page_found = paragraphs.split_paragraphs(boxes, number)
-            # 4. furniture: the paragraphs at the page's edges marked.
-            furniture.mark_page_edges(page_found)
-            # 5. paragraphs cut by a column break joined again.
-            found.extend(paragraphs.join_column_breaks(page_found))
-            if number == 1:
-                first_page_figures = layout.figure_text(page_layout)
-        except guard.PDF_ERRORS:
-            failed_pages += 1
+    with _cyclic_collection_paused():
+        for number, page in enumerate(pages, start=1):
+            guard.refuse_inflation_bomb(page, number, limits.max_content_bytes)
+            try:
+                # 2. layout: pdfminer's lines and boxes, the boxes in reading order.
+                interpreter.process_page(page)
+                page_layout = device.get_result()
+                boxes = layout.page_boxes(page_layout)
+                # 3. paragraphs: each box cut into paragraphs.
+                page_found = paragraphs.split_paragraphs(boxes, number)
+                # 4. furniture: the paragraphs at the page's edges marked.
+                furniture.mark_page_edges(page_found)
+                # 5. paragraphs cut by a column break joined again.
+                found.extend(paragraphs.join_column_breaks(page_found))
+                if number == 1:
+                    first_page_figures = layout.figure_text(page_layout)
+            except guard.PDF_ERRORS:
+                failed_pages += 1
     _refuse_unreadable(doc, found, failed_pages, len(pages))
 
     # 6. blocks: paragraphs to headings, paragraphs, list items, notes, references, captions.
@@ -59,6 +63,24 @@ def parse_pdf(data: bytes, source: Source, limits: PdfLimits = PdfLimits()) -> D
     # 8. metadata: identifiers, DOI, date and publisher the pages print.
     doc.enrich(None, metadata.read_printed_metadata, doc, found, first_page_figures)
     return doc
+
+
+@contextmanager
+def _cyclic_collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the pages are laid out.
+
+    pdfminer allocates several objects per glyph, which live until their page is done and
+    form almost no reference cycles (about a thousand objects in cycles per paper, freed at
+    the next collection after this): the collector would walk the millions of others again
+    and again for nothing, 7-9% of the parse.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _refuse_unreadable(doc: Document, found: list[PageBlock], failed_pages: int, pages: int) -> None:
