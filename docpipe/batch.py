@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import BinaryIO
 
 from docpipe import remote
 from docpipe.catalog import KnownInputs
@@ -18,7 +19,7 @@ from docpipe.isolation import Limits, default_workers, run_isolated
 from docpipe.pipeline import Settings
 from docpipe.progress import report
 from docpipe.reasons import RejectReason
-from docpipe.sources import Locator, looks_like_archive, open_binary
+from docpipe.sources import Locator, looks_like_archive, open_binary, open_stream
 
 _HASH_CHUNK = 1024 * 1024
 _HASH_THREADS = 4
@@ -62,10 +63,12 @@ def _inputs_of(location: str) -> tuple[list[Input], Counter[str]]:
         except OSError:
             return [Input(Locator(location), None)], Counter()
     try:
-        with open_binary(location) as handle:
+        # Read in one pass (on an object store, one request); an archive is opened again to be scanned.
+        with open_stream(location) as handle:
             first = handle.read(_HASH_CHUNK)
             if looks_like_archive(first):
-                return _records_of(location, handle)
+                with open_binary(location) as archive:
+                    return _records_of(location, archive)
             digest, size = hashlib.sha256(first), len(first)
             while chunk := handle.read(_HASH_CHUNK):
                 digest.update(chunk)
@@ -75,11 +78,10 @@ def _inputs_of(location: str) -> tuple[list[Input], Counter[str]]:
     return [Input(Locator(location), digest.hexdigest(), size)], Counter()
 
 
-def _records_of(location: str, handle) -> tuple[list[Input], Counter[str]]:
+def _records_of(location: str, handle: BinaryIO) -> tuple[list[Input], Counter[str]]:
     from docpipe.warc import scan_archive  # warcio: only runs that read archives import it
 
     inputs, skipped = [], Counter()
-    handle.seek(0)
     for record in scan_archive(handle):
         if record.skipped is not None:
             skipped[record.skipped] += 1

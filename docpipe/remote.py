@@ -22,9 +22,12 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 _PYARROW_SCHEMES = frozenset({"s3", "gs", "gcs", "hdfs"})
 _BUCKET_SCHEMES = frozenset({"s3", "gs", "gcs"})  # pyarrow's path starts with the bucket
 _CREDENTIAL = re.compile(r"key|secret|token|passw|credential|signature|^sig$|^sv$", re.I)
-# pyarrow's object-store files fetch each read() with its own request: a large buffer keeps a
-# record-by-record reader (warcio reads 16 KB at a time) from paying a round trip per 16 KB.
-_READ_BUFFER = 4 * 1024 * 1024
+# pyarrow's object-store files fetch each read() with its own request: a buffer keeps warcio
+# (which reads 16 KB at a time) from paying a round trip per 16 KB. Reading a whole archive in
+# order takes large ones; a worker reading one record at an offset, small ones (most records
+# are tens of KB, and each worker opens the archive for each of its records).
+WHOLE_READ_BUFFER = 4 * 1024 * 1024
+RECORD_READ_BUFFER = 256 * 1024
 
 
 def is_uri(location: str) -> bool:
@@ -75,18 +78,22 @@ def _uri_under(uri: str, root: str, found: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
 
-def open_uri(uri: str) -> BinaryIO:
-    return open_sized(uri)[0]
-
-
-def open_sized(uri: str) -> tuple[BinaryIO, int]:
+def open_sized(uri: str, buffer_bytes: int = WHOLE_READ_BUFFER) -> tuple[BinaryIO, int]:
     """A seekable binary handle on the object at ``uri``, and its size (one request for both where the store allows)."""
     filesystem, path, arrow = _resolve(uri)
     if arrow:
         raw = filesystem.open_input_file(path)
-        return io.BufferedReader(raw, _READ_BUFFER), raw.size()
+        return io.BufferedReader(raw, buffer_bytes), raw.size()
     handle = filesystem.open(path, "rb")
     return handle, int(handle.size)
+
+
+def open_stream(uri: str) -> BinaryIO:
+    """A handle to read the object at ``uri`` once, in order: one request, no size lookup first."""
+    filesystem, path, arrow = _resolve(uri)
+    if arrow:
+        return filesystem.open_input_stream(path, compression=None)  # not gunzipped: a .warc.gz is read as it is stored
+    return filesystem.open(path, "rb")
 
 
 @dataclass

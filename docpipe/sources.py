@@ -63,9 +63,14 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def open_binary(location: str) -> BinaryIO:
-    """A seekable binary handle on a local file or a remote object."""
-    return remote.open_uri(location) if remote.is_uri(location) else open(location, "rb")
+def open_binary(location: str, buffer_bytes: int = remote.WHOLE_READ_BUFFER) -> BinaryIO:
+    """A seekable binary handle on a local file or a remote object (``buffer_bytes``: its read buffer, if remote)."""
+    return remote.open_sized(location, buffer_bytes)[0] if remote.is_uri(location) else open(location, "rb")
+
+
+def open_stream(location: str) -> BinaryIO:
+    """A handle to read a local file or a remote object once, from its start (no size request first)."""
+    return remote.open_stream(location) if remote.is_uri(location) else open(location, "rb")
 
 
 def read_input(locator: Locator, max_bytes: int) -> tuple[bytes, Source]:
@@ -77,7 +82,7 @@ def read_input(locator: Locator, max_bytes: int) -> tuple[bytes, Source]:
     if locator.record is not None:
         from docpipe.warc import read_record  # warcio: only runs that read archives import it
 
-        with open_binary(locator.location) as handle:
+        with open_binary(locator.location, remote.RECORD_READ_BUFFER) as handle:
             data, source = read_record(handle, locator.record, locator.file_path, max_bytes)
         return data, source
     if remote.is_uri(locator.location):
