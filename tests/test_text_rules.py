@@ -89,6 +89,11 @@ def _paragraph(text: str) -> Block:
         ("Se connecter", "account-prompt"),
         ("Il vous reste 57.09% de cet article à lire. La suite est réservée aux abonnés.", "paywall-notice"),
         ("8 minutos de lectura", "reading-time"),
+        # How French and Spanish dailies date a story of the day and point to another one.
+        ("Publié aujourd’hui à 06h00, modifié à 10h39", "date-line"),
+        ("Actualizado a las 10:32 h CET", "date-line"),
+        ("Lire aussi | Les retraites, une réforme à haut risque", "read-more-link"),
+        ("Lire aussi le récit : comment la réforme a été écrite", "read-more-link"),
         ("postado em 04/05/2022 05:49 / atualizado em 04/05/2022 05:50", "date-line"),
         # bondyblog.fr and laweekly.com of the devset.
         ("Articles liés", "related-heading"),
@@ -116,6 +121,9 @@ def test_rule_names_the_boilerplate_line(text, rule):
         "Publié le 12 mars, le rapport a été modifié le lendemain par le gouvernement.",
         "La lecture prend 4 minutes, pas plus.",
         "Publié le 12 mars 2024, modifié à la demande du ministre.",
+        "Hier, le gouvernement a annoncé à 18h00 sa décision.",
+        "Lire aussi les travaux de Durkheim : ils montrent que la société précède l’individu.",
+        "Today",
     ],
 )
 def test_article_text_is_left_alone(text):

@@ -82,7 +82,9 @@ _NEWSLETTER = re.compile(
 _READ_MORE = re.compile(
     r"^(?:read more|read also|also read|see also|continue reading|read the full (?:story|article)|click here to read more|more\s*»|related\s*:|"
     r"leer más|lea más|seguir leyendo|lea también|lee también|lea|mire|mira|vea también|ver también|puedes ver|(?:le|te) puede interesar|"
-    r"lire la suite|lire aussi|à lire aussi|voir aussi|weiterlesen|mehr lesen|lesen sie auch|mehr zum thema)\s*:.{0,160}$"
+    r"lire la suite|lire aussi|à lire aussi|a lire aussi|voir aussi|weiterlesen|mehr lesen|lesen sie auch|mehr zum thema)\s*[:|].{0,160}$"
+    # "Lire aussi le récit : ...", "Read also the analysis | ...": a few words naming the kind of piece.
+    r"|^(?:read also|lire aussi|à lire aussi|a lire aussi|lea también|lee también)(?:\s+[\w’'-]+){1,3}\s*[:|].{0,160}$"
     r"|^(?:read more|continue reading|leer más|seguir leyendo|lire la suite|weiterlesen|mehr lesen)\s*(?:»|›|→|\.\.\.|…)?$",
     re.I,
 )
@@ -143,7 +145,13 @@ _NEXT_DATE_LABEL = re.compile(
     r"\s*[,;|·•–—-]?\s+(?=(?:updated|last updated|modified|actualizado|actualizada|modificado|mis à jour|modifié|actualisé|aktualisiert|geändert|atualizado)\b)",
     re.I,
 )
-_TIME_ONLY = re.compile(r"^(?:à|a las|at|um|às)?\s*\d{1,2}\s*[h:.]\s*\d{2}\s*(?:am|pm|a\.\s?m\.|p\.\s?m\.|uhr|hs?)?\.?$", re.I)
+_TIME_ONLY = re.compile(
+    r"^(?:à|a las|at|um|às)?\s*\d{1,2}\s*[h:.]\s*\d{2}\s*(?:am|pm|a\.\s?m\.|p\.\s?m\.|uhr|hs?)?\.?"
+    r"(?:\s*\(?(?:cet|cest|gmt|utc|bst|est|edt|cst|cdt|pst|pdt|art|clt|cot)\)?)?$",
+    re.I,
+)
+# A day named relative to today ("Publié aujourd’hui à 06h00", "Updated yesterday at 18:02").
+_RELATIVE_DAY = re.compile(r"^(?:aujourd[’']hui|hier|today|yesterday|hoy|ayer|heute|gestern|hoje|ontem)\b[,\s]*", re.I)
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 _DATE_WORDS = re.compile(r"^[\w.,:/|+\- ]{4,60}$")
 _APP_PROMPT = re.compile(r"\bdownload (?:the|our) .{0,40}\bapps?\b|\bdescarga (?:la|nuestra) app\b|\btéléchargez (?:l'|notre )app|\blade (?:dir )?(?:die|unsere) app\b", re.I)
@@ -190,7 +198,14 @@ def _date_line(text: str) -> bool:
 
 
 def _one_date(text: str) -> bool:
-    rest = _DATE_LABEL.sub("", text.strip(" |·•"), count=1)
+    line = text.strip(" |·•")
+    rest = _DATE_LABEL.sub("", line, count=1)
+    # After a label, a time alone or with a relative day is a date too ("Actualizado a las 10:32 h CET").
+    labelled = _LETTERS.search(line[: len(line) - len(rest)]) is not None
+    when = _RELATIVE_DAY.sub("", rest, count=1)
+    relative = when != rest
+    if (relative or labelled) and _TIME_ONLY.match(when) or (relative and labelled and not when):
+        return True
     return (
         bool(_DATE_WORDS.match(rest))
         and len(_LETTERS.findall(rest)) <= 3
