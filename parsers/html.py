@@ -92,6 +92,7 @@ _DENSITY_SHORTFALL = 0.5  # main text with under this share of the densest eleme
 # Lists of teasers (``_teasers``).
 _ITEM_TAGS = frozenset({"li", "article"})
 _TEASER_MAX_CHARS = 400  # an excerpt and a date line; an article has more text under its title
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # an address to write to, inside the content, is the article's
 _SENTENCE_ENDS = (".", "!", "?", ".”", ".\"", ".»", ".)")
 _NEGATIVE = frozenset(
     "comment comments meta footer footnote sidebar widget share social related promo sponsor ad ads nav menu "
@@ -557,11 +558,12 @@ def _teasers(walker: _Walker) -> set[int]:
 
 
 def _link_block(block: _Raw) -> bool:
-    """Mostly link text: a teaser, tag list or menu left inside the content, not prose. A long
+    """Mostly link text: a teaser, tag list or menu left inside the content, not prose (an
+    e-mail address alone is the article's contact, not a link away). A long
     sentence that begins in plain text and ends in a link ("X replaced Y, <a>who for eight
     months...</a>.") stays: teasers and menu entries are headlines, without a full stop."""
     length = len(block.text)
-    if block.kind is BlockKind.TABLE or block.link_chars <= 0.6 * length:
+    if block.kind is BlockKind.TABLE or block.link_chars <= 0.6 * length or _EMAIL.fullmatch(block.text):
         return False
     return not (length >= _LINKED_SENTENCE_MIN_CHARS and block.text.endswith(_SENTENCE_ENDS) and block.link_chars < 0.9 * length)
 

@@ -255,6 +255,14 @@ def test_a_sentence_that_ends_in_a_long_link_is_prose_but_a_linked_headline_is_n
     assert "Impiden ingreso" in _removed(doc, "link-block")
 
 
+def test_an_email_address_alone_in_the_content_is_the_articles_contact_not_a_link_block():
+    # sauvonsluniversite.com and infocomcgt.fr of the devset end their text with the address to write to.
+    contact = "<p><a href='mailto:suivi.reformes.blanquer@gmail.com'>suivi.reformes.blanquer@gmail.com</a></p>"
+    doc = _article(f"{contact}<p><a href='/b'>Décisions de l’AG Éducation IDF du mardi 10 septembre</a></p>")
+    assert "suivi.reformes.blanquer@gmail.com" in doc.text
+    assert "Décisions de l’AG" in _removed(doc, "link-block")
+
+
 def test_a_standfirst_outside_the_body_element_is_kept_when_it_is_the_page_description():
     # cooperativa.cl: the lead sits in the <article> header, the body in a later container.
     lead = "El Mandatario se reunirá, en Punta Arenas, con las autoridades locales, y luego se trasladará hasta Puerto Natales."
