@@ -371,6 +371,7 @@ def _gather(walker: _Walker, scores: _Scores, top: int) -> set[int]:
             break
     chain_of_top = _chain_of(blocks, top)
     parent = chain_of_top[-2] if len(chain_of_top) >= 2 else None
+    in_article = any(walker.tags[e].name == "article" for e in chain_of_top)
     threshold = max(10.0, final[scores.best] * 0.2)
     selected: set[int] = set()
     for index, block in enumerate(blocks):
@@ -381,6 +382,9 @@ def _gather(walker: _Walker, scores: _Scores, top: int) -> set[int]:
         if parent is None or parent not in chain:
             continue
         at = chain.index(parent)
+        # Beside an <article>, another <article> is another story (a page that stacks them as it scrolls).
+        if in_article and any(walker.tags[e].name == "article" for e in chain[at + 1 :]):
+            continue
         sibling = chain[at + 1] if at + 1 < len(chain) else None
         if sibling is not None and final.get(sibling, 0.0) >= threshold:
             selected.add(index)

@@ -255,6 +255,19 @@ def test_a_sentence_that_ends_in_a_long_link_is_prose_but_a_linked_headline_is_n
     assert "Impiden ingreso" in _removed(doc, "link-block")
 
 
+def test_an_article_beside_the_chosen_one_is_another_story():
+    # threatpost.com: cards of other stories, each an <article> with a linked title and its excerpt, next to the post.
+    body = "<p>" + "Researchers found a new Android banking trojan that abuses accessibility services to steal codes. " * 6 + "</p>"
+    card = (
+        "<div><article class='c-card'><h2><a href='/b'>Fortnite Ransomware Masquerades as an Aimbot Game Hack</a></h2>"
+        "<p>Attackers are taking aim at Fortnite’s global community of 250 million gamers, with a ransomware of their own.</p></article></div>"
+    )
+    page = f"<html><body><div class='row'><article><h1>Banking trojan</h1><div class='entry'>{body}{body}</div></article>{card}</div></body></html>"
+    doc = _parse(page.encode("utf-8"))
+    assert "banking trojan" in doc.text
+    assert "Attackers are taking aim" not in doc.text and "Attackers are taking aim" in _removed(doc, "outside-main-content")
+
+
 def test_an_email_address_alone_in_the_content_is_the_articles_contact_not_a_link_block():
     # sauvonsluniversite.com and infocomcgt.fr of the devset end their text with the address to write to.
     contact = "<p><a href='mailto:suivi.reformes.blanquer@gmail.com'>suivi.reformes.blanquer@gmail.com</a></p>"
