@@ -343,12 +343,14 @@ def _select(walker: _Walker, declared_body: str | None = None) -> tuple[set[int]
         top, path = declared, "the element holding the JSON-LD articleBody"
     else:
         top = _first_of_stacked_articles(walker, blocks, scores, scores.best)
-        top, path = _common_ancestor(walker, blocks, scores.final, top), "the best-scoring container"
+        stacked = top != scores.best
+        top, path = _common_ancestor(walker, blocks, scores.final, top), "the first of stacked articles" if stacked else "the best-scoring container"
     selected = _gather(walker, scores, top)
-    # Unless the page declared its article, a check against an independent measure: the
-    # element whose own paragraphs hold the most prose. Main text well under half of its
-    # prose means the scores took a teaser, a standfirst or a side box for the article.
-    densest = _densest(walker) if declared is None else None
+    # Unless the page declared its article, or stacks several (the longest is then not the
+    # one asked for), a check against an independent measure: the element whose own
+    # paragraphs hold the most prose. Main text well under half of its prose means the
+    # scores took a teaser, a standfirst or a side box for the article.
+    densest = _densest(walker) if declared is None and not stacked else None
     if densest is not None:
         selected_prose = _prose_chars(blocks, selected)
         densest_prose = _prose_chars(blocks, {i for i, block in enumerate(blocks) if densest in block.chain})
@@ -363,9 +365,10 @@ def _gather(walker: _Walker, scores: _Scores, top: int) -> set[int]:
     """The blocks of ``top`` (widened to the wrapper or article around it), and those of its
     siblings that score as text or read as paragraphs."""
     blocks, final, chars, links = walker.blocks, scores.final, scores.chars, scores.links
-    top = _climb(walker, blocks, chars, top)
+    top = found = _climb(walker, blocks, chars, top)
+    chain_of_found = _chain_of(blocks, found)
     # Widen to an enclosing article: its title and lead paragraphs often sit beside the body.
-    for element in reversed(_chain_of(blocks, top)):
+    for element in reversed(chain_of_found):
         if element in walker.semantic and element != top and links[element] / max(chars[element], 1) < 0.3:
             top = element
             break
@@ -377,13 +380,16 @@ def _gather(walker: _Walker, scores: _Scores, top: int) -> set[int]:
     for index, block in enumerate(blocks):
         chain = block.chain
         if top in chain:
+            # What the widening brought in from another <article> is another story (stacked, or a card).
+            if found not in chain and _in_other_article(walker, chain[chain.index(top) + 1 :], chain_of_found):
+                continue
             selected.add(index)
             continue
         if parent is None or parent not in chain:
             continue
         at = chain.index(parent)
         # Beside an <article>, another <article> is another story (a page that stacks them as it scrolls).
-        if in_article and any(walker.tags[e].name == "article" for e in chain[at + 1 :]):
+        if in_article and _in_other_article(walker, chain[at + 1 :], chain_of_top):
             continue
         sibling = chain[at + 1] if at + 1 < len(chain) else None
         if sibling is not None and final.get(sibling, 0.0) >= threshold:
@@ -394,6 +400,11 @@ def _gather(walker: _Walker, scores: _Scores, top: int) -> set[int]:
         if block.kind is BlockKind.PARAGRAPH and density < 0.25 and (length > 80 or (length > 20 and block.text.endswith("."))):
             selected.add(index)
     return selected
+
+
+def _in_other_article(walker: _Walker, elements: tuple[int, ...], own: tuple[int, ...]) -> bool:
+    """Whether one of ``elements`` is an <article> that is not one of ``own``."""
+    return any(walker.tags[e].name == "article" and e not in own for e in elements)
 
 
 def _is_prose(block: _Raw) -> bool:

@@ -268,6 +268,20 @@ def test_an_article_beside_the_chosen_one_is_another_story():
     assert "Attackers are taking aim" not in doc.text and "Attackers are taking aim" in _removed(doc, "outside-main-content")
 
 
+def test_of_stories_stacked_inside_one_outer_article_only_the_first_is_kept():
+    # hoy.com.py: <article class="post"> around a scroll block of stories, each its own <article>;
+    # the first is the page's, the later ones are longer.
+    def story(n: int, title: str, sentence: str, times: int) -> str:
+        return f"<article class='entry' id='article-{n}'><header><h1>{title}</h1></header><div class='entry-text'>" + f"<p>{sentence}</p>" * times + "</div></article>"
+
+    first = story(0, "Darán bendición a vehículos este sábado", "Los Hermanos Franciscanos Capuchinos realizarán la bendición anual de vehículos sobre la avenida Perón.", 5)
+    later = story(1, "Bebé muere electrocutado al recostarse por una columna", "Un menor de dos años falleció anoche en su domicilio en Limpio, luego de tocar una columna conectada de forma clandestina.", 9)
+    doc = _parse(f"<html><body><article class='post'><div class='scrollblock'>{first}{later}</div></article></body></html>".encode("utf-8"))
+    assert "Capuchinos realizarán" in doc.text and "Darán bendición" in doc.text
+    assert "Un menor de dos años" not in doc.text and "Un menor de dos años" in _removed(doc, "outside-main-content")
+    assert doc.metadata.extra["html_extraction"] == "the first of stacked articles"
+
+
 def test_an_email_address_alone_in_the_content_is_the_articles_contact_not_a_link_block():
     # sauvonsluniversite.com and infocomcgt.fr of the devset end their text with the address to write to.
     contact = "<p><a href='mailto:suivi.reformes.blanquer@gmail.com'>suivi.reformes.blanquer@gmail.com</a></p>"
