@@ -395,6 +395,9 @@ def _gather(walker: _Walker, scores: _Scores, top: int) -> set[int]:
         if sibling is not None and final.get(sibling, 0.0) >= threshold:
             selected.add(index)
             continue
+        # A loose paragraph, not one of a box under its own heading ("Aller plus loin", "Pour citer cet article").
+        if sibling is not None and blocks[scores.first[sibling]].kind is BlockKind.HEADING:
+            continue
         density = block.link_chars / max(len(block.text), 1)
         length = len(block.text)
         if block.kind is BlockKind.PARAGRAPH and density < 0.25 and (length > 80 or (length > 20 and block.text.endswith("."))):

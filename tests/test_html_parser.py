@@ -282,6 +282,19 @@ def test_of_stories_stacked_inside_one_outer_article_only_the_first_is_kept():
     assert doc.metadata.extra["html_extraction"] == "the first of stacked articles"
 
 
+def test_a_paragraph_in_a_box_under_its_own_heading_beside_the_article_is_left_out():
+    # laviedesidees.fr: after the article, boxes headed "Aller plus loin" and "Nota bene :" hold a paragraph each.
+    body = "<div class='texte'>" + "<p>Les économistes ont érigé la publication d’articles dans des revues internationales en critère, et la liste des revues, hiérarchisée, sert à classer.</p>" * 6 + "</div>"
+    loose = "<p>Un dernier paragraphe de l’article, posé hors du corps du texte par le gabarit de la page.</p>"
+    box = (
+        "<div class='ps'><h2>Nota bene :</h2><div><p>Si vous souhaitez critiquer ou développer cet article, vous êtes invité "
+        "à proposer un texte au comité de rédaction. Nous vous répondrons dans les meilleurs délais.</p></div></div>"
+    )
+    doc = _parse(f"<html><body><div class='colonne'>{body}{loose}{box}</div></body></html>".encode("utf-8"))
+    assert "la liste des revues" in doc.text and "Un dernier paragraphe" in doc.text
+    assert "Si vous souhaitez critiquer" not in doc.text and "Si vous souhaitez critiquer" in _removed(doc, "outside-main-content")
+
+
 def test_an_email_address_alone_in_the_content_is_the_articles_contact_not_a_link_block():
     # sauvonsluniversite.com and infocomcgt.fr of the devset end their text with the address to write to.
     contact = "<p><a href='mailto:suivi.reformes.blanquer@gmail.com'>suivi.reformes.blanquer@gmail.com</a></p>"
