@@ -329,11 +329,12 @@ def _score(walker: _Walker) -> _Scores | None:
     return _Scores(final, chars, links, first, max(final, key=final.__getitem__))
 
 
-def _select(walker: _Walker, declared_body: str | None = None) -> tuple[set[int], str]:
+def _select(walker: _Walker, declared_body: str | None = None, title: str | None = None) -> tuple[set[int], str]:
     """Indexes of the blocks that make up the main content, and how they were found.
     ``declared_body`` is the page's JSON-LD articleBody: where its text lies in the page
-    settles which element is the article. Whatever the markup, this never fails: without a
-    container to choose, the main content is the whole body."""
+    settles which element is the article; ``title`` the page's title, which a story stacked
+    first must carry to stand against the density check. Whatever the markup, this never
+    fails: without a container to choose, the main content is the whole body."""
     blocks = walker.blocks
     scores = _score(walker)
     if scores is None:
@@ -343,7 +344,7 @@ def _select(walker: _Walker, declared_body: str | None = None) -> tuple[set[int]
         top, path = declared, "the element holding the JSON-LD articleBody"
     else:
         top = _first_of_stacked_articles(walker, blocks, scores, scores.best)
-        stacked = top != scores.best
+        stacked = top != scores.best and _titled(walker, top, title)
         top, path = _common_ancestor(walker, blocks, scores.final, top), "the first of stacked articles" if stacked else "the best-scoring container"
     selected = _gather(walker, scores, top)
     # Unless the page declared its article, or stacks several (the longest is then not the
@@ -403,6 +404,14 @@ def _gather(walker: _Walker, scores: _Scores, top: int) -> set[int]:
         if block.kind is BlockKind.PARAGRAPH and density < 0.25 and (length > 80 or (length > 20 and block.text.endswith("."))):
             selected.add(index)
     return selected
+
+
+def _titled(walker: _Walker, element: int, title: str | None) -> bool:
+    """Whether a heading inside ``element`` is the page's title."""
+    wanted = " ".join((title or "").split()).casefold()
+    return bool(wanted) and any(
+        block.kind is BlockKind.HEADING and " ".join(block.text.split()).casefold() == wanted for block in walker.blocks if element in block.chain
+    )
 
 
 def _in_other_article(walker: _Walker, elements: tuple[int, ...], own: tuple[int, ...]) -> bool:
@@ -649,7 +658,8 @@ def parse_html(data: bytes, source: Source) -> Document:
     doc.metadata.published_date = doc.enrich(known, date_from_lines, lines, known)
     # Choosing the main content is an enrichment too: should it fail, the whole body is kept.
     everything = (set(range(len(walker.blocks))), "the whole body (choosing the content failed)")
-    selected, path = doc.enrich(everything, _select, walker, doc.enrich(None, json_ld_article_body, json_ld))
+    declared_body = doc.enrich(None, json_ld_article_body, json_ld)
+    selected, path = doc.enrich(everything, _select, walker, declared_body, doc.metadata.title)
     # Which way the main content was found, for `docpipe extract --debug` readers.
     doc.metadata.extra["html_extraction"] = prefix + path
     lead = doc.enrich(None, _lead, walker.blocks, selected, doc.metadata.extra.get("description"))

@@ -276,10 +276,14 @@ def test_of_stories_stacked_inside_one_outer_article_only_the_first_is_kept():
 
     first = story(0, "Darán bendición a vehículos este sábado", "Los Hermanos Franciscanos Capuchinos realizarán la bendición anual de vehículos sobre la avenida Perón.", 5)
     later = story(1, "Bebé muere electrocutado al recostarse por una columna", "Un menor de dos años falleció anoche en su domicilio en Limpio, luego de tocar una columna conectada de forma clandestina.", 9)
-    doc = _parse(f"<html><body><article class='post'><div class='scrollblock'>{first}{later}</div></article></body></html>".encode("utf-8"))
+    page = "<html><head><title>{}</title></head><body><article class='post'><div class='scrollblock'>{}{}</div></article></body></html>"
+    doc = _parse(page.format("Darán bendición a vehículos este sábado", first, later).encode("utf-8"))
     assert "Capuchinos realizarán" in doc.text and "Darán bendición" in doc.text
     assert "Un menor de dos años" not in doc.text and "Un menor de dos años" in _removed(doc, "outside-main-content")
     assert doc.metadata.extra["html_extraction"] == "the first of stacked articles"
+    # When the first story is not the one the page is titled for, the density check still weighs it.
+    doc = _parse(page.format("Bebé muere electrocutado al recostarse por una columna", first, later).encode("utf-8"))
+    assert "Un menor de dos años" in doc.text and "Capuchinos realizarán" not in doc.text
 
 
 def test_a_paragraph_in_a_box_under_its_own_heading_beside_the_article_is_left_out():
