@@ -13,9 +13,11 @@ Steps, cheapest first:
 3. The main content is chosen among the walked blocks: readability-style scoring of the
    elements that hold them (text, commas, link density, class/id words, semantic
    containers such as <article> and itemprop=articleBody), then the siblings of the best
-   element that look like article text, and the standfirst before it when it repeats the
-   page's description. Blocks outside it are recorded as removed (the ``content`` rules).
-4. Unless JSON-LD declared the article, the choice is checked against an independent,
+   element that look like article text (never another <article>: another story; nor a
+   paragraph in a box under its own heading), and the standfirst before it when it repeats
+   the page's description. Blocks outside it are recorded as removed (the ``content`` rules).
+4. Unless JSON-LD declared the article, or the page stacks stories and the first one,
+   chosen, carries the page's title, the choice is checked against an independent,
    simpler one: the element whose own paragraphs hold the most prose. When the main text
    has under half of that prose, the page is read again from that element instead. The
    way taken is named in ``metadata.extra["html_extraction"]`` (``docpipe extract --debug``).

@@ -108,6 +108,7 @@ def _paragraph(text: str) -> Block:
         ("Escuchar noticia", "page-tool-label"),
         ("lo más visto", "related-heading"),  # libero.pe of the devset
         ("Dans la même rubrique", "related-heading"),  # france.attac.org of the devset
+        ("Reportar error", "feedback-prompt"),  # elpais.com.uy of the devset
         ("postado em 04/05/2022 05:49 / atualizado em 04/05/2022 05:50", "date-line"),
         # bondyblog.fr and laweekly.com of the devset.
         ("Articles liés", "related-heading"),

@@ -171,7 +171,7 @@ _ACCOUNT = re.compile(
 )
 _CITATION = re.compile(r"^(?:suggested citation|cite (?:this|as)|how to cite|zitiervorschlag|zitierweise|citer cet article|pour citer cet article|cómo citar|citar como)\b", re.I)
 _MODIFIED = re.compile(r"^(?:date modified|last (?:updated|modified)|page (?:last )?(?:updated|modified)|date de modification|dernière mise à jour|fecha de modificación|última actualización|zuletzt (?:aktualisiert|geändert)|stand)\s*:?\s*[\d\w ,./-]{0,40}$", re.I)
-_REPORT_ERRORS = re.compile(r"\b(?:reportar errores|report (?:an? )?(?:errors?|mistakes?|typos?)|signaler une erreur|fehler melden)\b", re.I)
+_REPORT_ERRORS = re.compile(r"\b(?:reportar (?:un )?error(?:es)?|report (?:an? )?(?:errors?|mistakes?|typos?)|signaler une erreur|fehler melden)\b", re.I)
 _FEEDBACK = re.compile(r"^(?:report a problem(?: on this page)?|was this page (?:useful|helpful)\??|did you find what you were looking for\??|¿(?:le|te) (?:ha )?resultado útil\??|cette page (?:vous )?a-t-elle été utile\??|signaler un problème(?: sur cette page)?)\s*$", re.I)
 _BYLINE = re.compile(
     r"^(?i:by|written by|posted by|por|escrito por|par|écrit par|von|text:|texto:|texte :)\s+"
