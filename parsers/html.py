@@ -13,9 +13,11 @@ Steps, cheapest first:
 3. The main content is chosen among the walked blocks: readability-style scoring of the
    elements that hold them (text, commas, link density, class/id words, semantic
    containers such as <article> and itemprop=articleBody), then the siblings of the best
-   element that look like article text, and the standfirst before it when it repeats the
-   page's description. Blocks outside it are recorded as removed (the ``content`` rules).
-4. Unless JSON-LD declared the article, the choice is checked against an independent,
+   element that look like article text (never another <article>: another story; nor a
+   paragraph in a box under its own heading), and the standfirst before it when it repeats
+   the page's description. Blocks outside it are recorded as removed (the ``content`` rules).
+4. Unless JSON-LD declared the article, or the page stacks stories and the first one,
+   chosen, carries the page's title, the choice is checked against an independent,
    simpler one: the element whose own paragraphs hold the most prose. When the main text
    has under half of that prose, the page is read again from that element instead. The
    way taken is named in ``metadata.extra["html_extraction"]`` (``docpipe extract --debug``).
@@ -92,6 +94,7 @@ _DENSITY_SHORTFALL = 0.5  # main text with under this share of the densest eleme
 # Lists of teasers (``_teasers``).
 _ITEM_TAGS = frozenset({"li", "article"})
 _TEASER_MAX_CHARS = 400  # an excerpt and a date line; an article has more text under its title
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # an address to write to, inside the content, is the article's
 _SENTENCE_ENDS = (".", "!", "?", ".”", ".\"", ".»", ".)")
 _NEGATIVE = frozenset(
     "comment comments meta footer footnote sidebar widget share social related promo sponsor ad ads nav menu "
@@ -328,11 +331,12 @@ def _score(walker: _Walker) -> _Scores | None:
     return _Scores(final, chars, links, first, max(final, key=final.__getitem__))
 
 
-def _select(walker: _Walker, declared_body: str | None = None) -> tuple[set[int], str]:
+def _select(walker: _Walker, declared_body: str | None = None, title: str | None = None) -> tuple[set[int], str]:
     """Indexes of the blocks that make up the main content, and how they were found.
     ``declared_body`` is the page's JSON-LD articleBody: where its text lies in the page
-    settles which element is the article. Whatever the markup, this never fails: without a
-    container to choose, the main content is the whole body."""
+    settles which element is the article; ``title`` the page's title, which a story stacked
+    first must carry to stand against the density check. Whatever the markup, this never
+    fails: without a container to choose, the main content is the whole body."""
     blocks = walker.blocks
     scores = _score(walker)
     if scores is None:
@@ -342,12 +346,14 @@ def _select(walker: _Walker, declared_body: str | None = None) -> tuple[set[int]
         top, path = declared, "the element holding the JSON-LD articleBody"
     else:
         top = _first_of_stacked_articles(walker, blocks, scores, scores.best)
-        top, path = _common_ancestor(walker, blocks, scores.final, top), "the best-scoring container"
+        stacked = top != scores.best and _titled(walker, top, title)
+        top, path = _common_ancestor(walker, blocks, scores.final, top), "the first of stacked articles" if stacked else "the best-scoring container"
     selected = _gather(walker, scores, top)
-    # Unless the page declared its article, a check against an independent measure: the
-    # element whose own paragraphs hold the most prose. Main text well under half of its
-    # prose means the scores took a teaser, a standfirst or a side box for the article.
-    densest = _densest(walker) if declared is None else None
+    # Unless the page declared its article, or stacks several (the longest is then not the
+    # one asked for), a check against an independent measure: the element whose own
+    # paragraphs hold the most prose. Main text well under half of its prose means the
+    # scores took a teaser, a standfirst or a side box for the article.
+    densest = _densest(walker) if declared is None and not stacked else None
     if densest is not None:
         selected_prose = _prose_chars(blocks, selected)
         densest_prose = _prose_chars(blocks, {i for i, block in enumerate(blocks) if densest in block.chain})
@@ -362,33 +368,57 @@ def _gather(walker: _Walker, scores: _Scores, top: int) -> set[int]:
     """The blocks of ``top`` (widened to the wrapper or article around it), and those of its
     siblings that score as text or read as paragraphs."""
     blocks, final, chars, links = walker.blocks, scores.final, scores.chars, scores.links
-    top = _climb(walker, blocks, chars, top)
+    top = found = _climb(walker, blocks, chars, top)
+    chain_of_found = _chain_of(blocks, found)
     # Widen to an enclosing article: its title and lead paragraphs often sit beside the body.
-    for element in reversed(_chain_of(blocks, top)):
+    for element in reversed(chain_of_found):
         if element in walker.semantic and element != top and links[element] / max(chars[element], 1) < 0.3:
             top = element
             break
     chain_of_top = _chain_of(blocks, top)
     parent = chain_of_top[-2] if len(chain_of_top) >= 2 else None
+    in_article = any(walker.tags[e].name == "article" for e in chain_of_top)
     threshold = max(10.0, final[scores.best] * 0.2)
     selected: set[int] = set()
     for index, block in enumerate(blocks):
         chain = block.chain
         if top in chain:
+            # What the widening brought in from another <article> is another story (stacked, or a card).
+            if found not in chain and _in_other_article(walker, chain[chain.index(top) + 1 :], chain_of_found):
+                continue
             selected.add(index)
             continue
         if parent is None or parent not in chain:
             continue
         at = chain.index(parent)
+        # Beside an <article>, another <article> is another story (a page that stacks them as it scrolls).
+        if in_article and _in_other_article(walker, chain[at + 1 :], chain_of_top):
+            continue
         sibling = chain[at + 1] if at + 1 < len(chain) else None
         if sibling is not None and final.get(sibling, 0.0) >= threshold:
             selected.add(index)
+            continue
+        # A loose paragraph, not one of a box under its own heading ("Aller plus loin", "Pour citer cet article").
+        if sibling is not None and blocks[scores.first[sibling]].kind is BlockKind.HEADING:
             continue
         density = block.link_chars / max(len(block.text), 1)
         length = len(block.text)
         if block.kind is BlockKind.PARAGRAPH and density < 0.25 and (length > 80 or (length > 20 and block.text.endswith("."))):
             selected.add(index)
     return selected
+
+
+def _titled(walker: _Walker, element: int, title: str | None) -> bool:
+    """Whether a heading inside ``element`` is the page's title."""
+    wanted = " ".join((title or "").split()).casefold()
+    return bool(wanted) and any(
+        block.kind is BlockKind.HEADING and " ".join(block.text.split()).casefold() == wanted for block in walker.blocks if element in block.chain
+    )
+
+
+def _in_other_article(walker: _Walker, elements: tuple[int, ...], own: tuple[int, ...]) -> bool:
+    """Whether one of ``elements`` is an <article> that is not one of ``own``."""
+    return any(walker.tags[e].name == "article" and e not in own for e in elements)
 
 
 def _is_prose(block: _Raw) -> bool:
@@ -557,11 +587,12 @@ def _teasers(walker: _Walker) -> set[int]:
 
 
 def _link_block(block: _Raw) -> bool:
-    """Mostly link text: a teaser, tag list or menu left inside the content, not prose. A long
+    """Mostly link text: a teaser, tag list or menu left inside the content, not prose (an
+    e-mail address alone is the article's contact, not a link away). A long
     sentence that begins in plain text and ends in a link ("X replaced Y, <a>who for eight
     months...</a>.") stays: teasers and menu entries are headlines, without a full stop."""
     length = len(block.text)
-    if block.kind is BlockKind.TABLE or block.link_chars <= 0.6 * length:
+    if block.kind is BlockKind.TABLE or block.link_chars <= 0.6 * length or _EMAIL.fullmatch(block.text):
         return False
     return not (length >= _LINKED_SENTENCE_MIN_CHARS and block.text.endswith(_SENTENCE_ENDS) and block.link_chars < 0.9 * length)
 
@@ -629,7 +660,8 @@ def parse_html(data: bytes, source: Source) -> Document:
     doc.metadata.published_date = doc.enrich(known, date_from_lines, lines, known)
     # Choosing the main content is an enrichment too: should it fail, the whole body is kept.
     everything = (set(range(len(walker.blocks))), "the whole body (choosing the content failed)")
-    selected, path = doc.enrich(everything, _select, walker, doc.enrich(None, json_ld_article_body, json_ld))
+    declared_body = doc.enrich(None, json_ld_article_body, json_ld)
+    selected, path = doc.enrich(everything, _select, walker, declared_body, doc.metadata.title)
     # Which way the main content was found, for `docpipe extract --debug` readers.
     doc.metadata.extra["html_extraction"] = prefix + path
     lead = doc.enrich(None, _lead, walker.blocks, selected, doc.metadata.extra.get("description"))

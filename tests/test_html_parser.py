@@ -255,6 +255,58 @@ def test_a_sentence_that_ends_in_a_long_link_is_prose_but_a_linked_headline_is_n
     assert "Impiden ingreso" in _removed(doc, "link-block")
 
 
+def test_an_article_beside_the_chosen_one_is_another_story():
+    # threatpost.com: cards of other stories, each an <article> with a linked title and its excerpt, next to the post.
+    body = "<p>" + "Researchers found a new Android banking trojan that abuses accessibility services to steal codes. " * 6 + "</p>"
+    card = (
+        "<div><article class='c-card'><h2><a href='/b'>Fortnite Ransomware Masquerades as an Aimbot Game Hack</a></h2>"
+        "<p>Attackers are taking aim at Fortnite’s global community of 250 million gamers, with a ransomware of their own.</p></article></div>"
+    )
+    page = f"<html><body><div class='row'><article><h1>Banking trojan</h1><div class='entry'>{body}{body}</div></article>{card}</div></body></html>"
+    doc = _parse(page.encode("utf-8"))
+    assert "banking trojan" in doc.text
+    assert "Attackers are taking aim" not in doc.text and "Attackers are taking aim" in _removed(doc, "outside-main-content")
+
+
+def test_of_stories_stacked_inside_one_outer_article_only_the_first_is_kept():
+    # hoy.com.py: <article class="post"> around a scroll block of stories, each its own <article>;
+    # the first is the page's, the later ones are longer.
+    def story(n: int, title: str, sentence: str, times: int) -> str:
+        return f"<article class='entry' id='article-{n}'><header><h1>{title}</h1></header><div class='entry-text'>" + f"<p>{sentence}</p>" * times + "</div></article>"
+
+    first = story(0, "Darán bendición a vehículos este sábado", "Los Hermanos Franciscanos Capuchinos realizarán la bendición anual de vehículos sobre la avenida Perón.", 5)
+    later = story(1, "Bebé muere electrocutado al recostarse por una columna", "Un menor de dos años falleció anoche en su domicilio en Limpio, luego de tocar una columna conectada de forma clandestina.", 9)
+    page = "<html><head><title>{}</title></head><body><article class='post'><div class='scrollblock'>{}{}</div></article></body></html>"
+    doc = _parse(page.format("Darán bendición a vehículos este sábado", first, later).encode("utf-8"))
+    assert "Capuchinos realizarán" in doc.text and "Darán bendición" in doc.text
+    assert "Un menor de dos años" not in doc.text and "Un menor de dos años" in _removed(doc, "outside-main-content")
+    assert doc.metadata.extra["html_extraction"] == "the first of stacked articles"
+    # When the first story is not the one the page is titled for, the density check still weighs it.
+    doc = _parse(page.format("Bebé muere electrocutado al recostarse por una columna", first, later).encode("utf-8"))
+    assert "Un menor de dos años" in doc.text and "Capuchinos realizarán" not in doc.text
+
+
+def test_a_paragraph_in_a_box_under_its_own_heading_beside_the_article_is_left_out():
+    # laviedesidees.fr: after the article, boxes headed "Aller plus loin" and "Nota bene :" hold a paragraph each.
+    body = "<div class='texte'>" + "<p>Les économistes ont érigé la publication d’articles dans des revues internationales en critère, et la liste des revues, hiérarchisée, sert à classer.</p>" * 6 + "</div>"
+    loose = "<p>Un dernier paragraphe de l’article, posé hors du corps du texte par le gabarit de la page.</p>"
+    box = (
+        "<div class='ps'><h2>Nota bene :</h2><div><p>Si vous souhaitez critiquer ou développer cet article, vous êtes invité "
+        "à proposer un texte au comité de rédaction. Nous vous répondrons dans les meilleurs délais.</p></div></div>"
+    )
+    doc = _parse(f"<html><body><div class='colonne'>{body}{loose}{box}</div></body></html>".encode("utf-8"))
+    assert "la liste des revues" in doc.text and "Un dernier paragraphe" in doc.text
+    assert "Si vous souhaitez critiquer" not in doc.text and "Si vous souhaitez critiquer" in _removed(doc, "outside-main-content")
+
+
+def test_an_email_address_alone_in_the_content_is_the_articles_contact_not_a_link_block():
+    # sauvonsluniversite.com and infocomcgt.fr of the devset end their text with the address to write to.
+    contact = "<p><a href='mailto:suivi.reformes.blanquer@gmail.com'>suivi.reformes.blanquer@gmail.com</a></p>"
+    doc = _article(f"{contact}<p><a href='/b'>Décisions de l’AG Éducation IDF du mardi 10 septembre</a></p>")
+    assert "suivi.reformes.blanquer@gmail.com" in doc.text
+    assert "Décisions de l’AG" in _removed(doc, "link-block")
+
+
 def test_a_standfirst_outside_the_body_element_is_kept_when_it_is_the_page_description():
     # cooperativa.cl: the lead sits in the <article> header, the body in a later container.
     lead = "El Mandatario se reunirá, en Punta Arenas, con las autoridades locales, y luego se trasladará hasta Puerto Natales."

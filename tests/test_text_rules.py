@@ -89,6 +89,26 @@ def _paragraph(text: str) -> Block:
         ("Se connecter", "account-prompt"),
         ("Il vous reste 57.09% de cet article à lire. La suite est réservée aux abonnés.", "paywall-notice"),
         ("8 minutos de lectura", "reading-time"),
+        # How French and Spanish dailies date a story of the day and point to another one.
+        ("Publié aujourd’hui à 06h00, modifié à 10h39", "date-line"),
+        ("Actualizado a las 10:32 h CET", "date-line"),
+        ("Lire aussi | Les retraites, une réforme à haut risque", "read-more-link"),
+        ("Lire aussi le récit : comment la réforme a été écrite", "read-more-link"),
+        ("A lire aussi :", "read-more-link"),  # franceculture.fr of the devset
+        ("Sigue leyendo", "read-more-link"),
+        ("Voir plus", "read-more-link"),
+        ("Recibe nuestra newsletter", "newsletter-prompt"),
+        ("Recevez notre newsletter", "newsletter-prompt"),
+        ("Este contenido es exclusivo para suscriptores", "paywall-notice"),
+        ("¿Ya eres suscriptor? Inicia sesión", "account-prompt"),
+        ("Inscrivez-vous gratuitement", "account-prompt"),
+        ("La reproduction totale ou partielle d’un article, sans l’autorisation écrite et préalable, est strictement interdite.", "copyright"),
+        ("Photo (cc) : svenwerk", "photo-credit"),  # laviedesidees.fr of the devset
+        ("Écouter cet article", "page-tool-label"),
+        ("Escuchar noticia", "page-tool-label"),
+        ("lo más visto", "related-heading"),  # libero.pe of the devset
+        ("Dans la même rubrique", "related-heading"),  # france.attac.org of the devset
+        ("Reportar error", "feedback-prompt"),  # elpais.com.uy of the devset
         ("postado em 04/05/2022 05:49 / atualizado em 04/05/2022 05:50", "date-line"),
         # bondyblog.fr and laweekly.com of the devset.
         ("Articles liés", "related-heading"),
@@ -116,6 +136,13 @@ def test_rule_names_the_boilerplate_line(text, rule):
         "Publié le 12 mars, le rapport a été modifié le lendemain par le gouvernement.",
         "La lecture prend 4 minutes, pas plus.",
         "Publié le 12 mars 2024, modifié à la demande du ministre.",
+        "Hier, le gouvernement a annoncé à 18h00 sa décision.",
+        "Lire aussi les travaux de Durkheim : ils montrent que la société précède l’individu.",
+        "Today",
+        "Voir plus loin que le bout de son nez est difficile.",
+        "Más noticias de la región llegan cada semana a los lectores.",
+        "El servicio es exclusivo para suscriptores del diario impreso.",
+        "Ver más fotos de la galería que preparamos",
     ],
 )
 def test_article_text_is_left_alone(text):

@@ -26,7 +26,7 @@ _SHORT = 200  # most rules only look at blocks up to this many characters
 _CREDIT = (
     r"(?:AP|AFP|Reuters|EFE|dpa|Getty(?: Images)?|Associated Press|Bloomberg|EPA|Xinhua|Shutterstock|iStock)"
     r"(?:\s*Photo)?\s*/\s*[\w.’'\- ]{2,60}"
-    r"|(?:Photo|Photograph|Image|Picture|Foto|Fotografía|Imagen|Crédit photo|Crédit|Bild|Credit)s?\s*(?:credit)?\s*:\s*[^.\n]{2,80}"
+    r"|(?:Photo|Photograph|Image|Picture|Foto|Fotografía|Imagen|Crédit photo|Crédit|Bild|Credit)s?\s*(?:\((?:cc|c)\))?\s*(?:credit)?\s*:\s*[^.\n]{2,80}"
     r"|\((?:Photo|Foto|Image|Bild|Crédit|Credit|Source)[^)]{0,80}\)"
 )
 _CREDIT_AT_END = re.compile(r"(?:^|\s)(?P<credit>" + _CREDIT + r")\s*\.?$", re.I)
@@ -74,7 +74,7 @@ _SHARE_PROMPT = re.compile(r"(?:useful|helpful|útil|utile|hilfreich)\s*\?\s*(?:
 _SHARE_START = re.compile(r"^(?:share|partager|partagez|compartir|compártelo|compártalo|teilen|condividi|compartilhe)\b", re.I)
 _NETWORKS = re.compile(r"\b(?:facebook|twitter|linkedin|whatsapp|pinterest|reddit|telegram|menéame|email|e-mail|print|imprimir|imprimer|drucken|correo|courriel|x)\b", re.I)
 _NEWSLETTER = re.compile(
-    r"\b(?:sign(?:ing)? up|subscrib(?:e|ing)|suscríbete|suscribirse|suscríbase|abonnez-vous|inscrivez-vous|recevez nos|abonnieren|melden sie sich)\b.{0,80}"
+    r"\b(?:sign(?:ing)? up|subscrib(?:e|ing)|suscríbete|suscribirse|suscríbase|abonnez-vous|inscrivez-vous|recev(?:ez|oir) (?:nos|notre|la)|recib(?:e|a|ir) (?:nuestr[oa]s?|el|la)|abonnieren|melden sie sich)\b.{0,80}"
     r"\b(?:newsletter|bolet[ií]n|infolettre|inbox|boîte de réception|bandeja|e-?mail|courriel|correo)"
     r"|^(?:newsletter|bolet[ií]n|infolettre)\b.{0,60}$|\bin your inbox\b|dans votre boîte de réception|en su bandeja de entrada",
     re.I,
@@ -82,8 +82,11 @@ _NEWSLETTER = re.compile(
 _READ_MORE = re.compile(
     r"^(?:read more|read also|also read|see also|continue reading|read the full (?:story|article)|click here to read more|more\s*»|related\s*:|"
     r"leer más|lea más|seguir leyendo|lea también|lee también|lea|mire|mira|vea también|ver también|puedes ver|(?:le|te) puede interesar|"
-    r"lire la suite|lire aussi|à lire aussi|voir aussi|weiterlesen|mehr lesen|lesen sie auch|mehr zum thema)\s*:.{0,160}$"
-    r"|^(?:read more|continue reading|leer más|seguir leyendo|lire la suite|weiterlesen|mehr lesen)\s*(?:»|›|→|\.\.\.|…)?$",
+    r"lire la suite|lire aussi|à lire aussi|a lire aussi|voir aussi|weiterlesen|mehr lesen|lesen sie auch|mehr zum thema)\s*[:|].{0,160}$"
+    # "Lire aussi le récit : ...", "Read also the analysis | ...": a few words naming the kind of piece.
+    r"|^(?:read also|lire aussi|à lire aussi|a lire aussi|lea también|lee también)(?:\s+[\w’'-]+){1,3}\s*[:|].{0,160}$"
+    r"|^(?:read more|continue reading|leer más|seguir leyendo|sigue leyendo|continuar leyendo|lire la suite|weiterlesen|mehr lesen|"
+    r"show more|see more|load more|ver más|cargar más|voir plus|lire plus|afficher plus|mehr anzeigen)\s*(?:»|›|→|\+|\.\.\.|…)?$",
     re.I,
 )
 _RELATED = re.compile(
@@ -92,12 +95,12 @@ _RELATED = re.compile(
     r"(?:artículos|notas|noticias|temas|contenidos?) relacionad[oa]s?|veja também|leia também|auch interessant|(?:articles )?(?:les )?plus lus|(?:audios|vidéos|articles) .{0,20}sur le sujet|"
     r"(?:vorschau auf den )?nächste[nr]? (?:artikel|beitrag)|(?:next|previous) (?:article|post|story)|(?:artículo|nota) (?:siguiente|anterior)|article (?:suivant|précédent)|temas|etiquetas|te puede interesar|le puede interesar|lo más leído|lo último|más sobre\b.{0,40}|"
     r"video recomendado|contexto de la noticia|valora esta noticia|"
-    r"à découvrir|en savoir plus|vos réactions|mots-clés|sur le même thème|"
+    r"à découvrir|en savoir plus|vos réactions|mots[- ]clés|sur le même thème|dans la même rubrique|te recomendamos|más noticias|lo más visto|"
     r"articles? (?:connexes|similaires|liés)|à lire également|les plus lus|sur le même sujet|"
     r"ähnliche (?:beiträge|artikel)|das könnte sie auch interessieren|das könnte dich auch interessieren|verwandte artikel|meistgelesen|mehr (?:aus|zum|von) (?:dem|der|diesem) .{1,40})\s*:?$",
     re.I,
 )
-_TOOLS = re.compile(r"^(?:(?:permalink|permalien|enlace permanente|link permanente)\b.{0,80}|passer la publicité|skip (?:the )?ad(?:vertisement)?|print(?: this (?:page|article))?|email(?: this (?:page|article))?|imprimir|imprimer|drucken|text size|font size|tamaño de (?:letra|texto)|taille du texte|schriftgröße|a\s*a\s*a|[-–]?\s*advertisement\s*[-–]?|publicidad|publicité|anzeige|werbung)\s*:?$", re.I)
+_TOOLS = re.compile(r"^(?:(?:permalink|permalien|enlace permanente|link permanente)\b.{0,80}|passer la publicité|skip (?:the )?ad(?:vertisement)?|print(?: this (?:page|article))?|email(?: this (?:page|article))?|imprimir|imprimer|drucken|listen(?: to this (?:article|story))?|escuchar(?: (?:la )?noticia| (?:este )?artículo)?|écouter(?: cet article| l['’]article)?|text size|font size|tamaño de (?:letra|texto)|taille du texte|schriftgröße|a\s*a\s*a|[-–]?\s*advertisement\s*[-–]?|publicidad|publicité|anzeige|werbung)\s*:?$", re.I)
 _BREADCRUMB = re.compile(r"^[^.!?]{1,40}(?:\s(?:»|›|>|/|→)\s[^.!?]{1,60}){2,}$")
 _ARCHIVE_BANNER = re.compile(
     r"^welcome to the\b.{0,60}\barchives?\b|\bis no longer in operation\b|\bthis (?:web)?site (?:is|documents)\b.{0,40}\b(?:archive|no longer)|"
@@ -117,7 +120,7 @@ _SUPPORT = re.compile(
 _PAYWALL = re.compile(
     r"\b(?:to (?:view|read|continue reading) the full (?:story|article)|subscribe (?:now )?(?:to|for)\b.{0,60}\bfull (?:story|article)|already a subscriber|"
     r"pour (?:accéder|lire) (?:en illimité|la suite)|réservée?s? aux abonnés|il vous reste \d+(?:[.,]\d+)?\s*% (?:de cet article )?à (?:lire|découvrir)|"
-    r"para seguir leyendo|contenido exclusivo para (?:suscriptores|socios)|weiterlesen mit|nur für abonnenten)\b",
+    r"para seguir leyendo|contenido(?: es)? exclusivo para (?:suscriptores|socios|abonados)|weiterlesen mit|nur für abonnenten)\b",
     re.I,
 )
 _COMMENT_LOGIN = re.compile(
@@ -126,7 +129,8 @@ _COMMENT_LOGIN = re.compile(
     re.I,
 )
 _COOKIES = re.compile(r"\b(?:we use|this (?:site|website) uses|utilizamos|usamos|nous utilisons|utilise des|verwendet|verwenden|nutzt|korzystamy z|używa)\b.{0,40}\bcookies?\b", re.I)
-_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|\ball rights reserved\b|todos los derechos reservados|tous droits réservés|alle rechte vorbehalten|wszelkie prawa zastrzeżone|materiał chroniony prawem autorskim", re.I)
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|\ball rights reserved\b|todos los derechos reservados|tous droits réservés|alle rechte vorbehalten|wszelkie prawa zastrzeżone|materiał chroniony prawem autorskim|"
+    r"\breproduction (?:totale ou partielle|interdite)\b|\breproducción (?:total o parcial|prohibida)\b", re.I)
 _AFFILIATE = re.compile(r"^(?:anzeige|werbung|publicidad|publicité|sponsored|advertisement|affiliate)\b.{0,60}$", re.I)
 _DISCLOSURE = re.compile(
     r"\b(?:rezensionsexemplar\w*|review (?:copy|unit)|(?:contains|enthält|contient|contiene) (?:affiliate|partner)[- ]?links?|affiliate links?\b.{0,40}\bcommission|"
@@ -143,7 +147,13 @@ _NEXT_DATE_LABEL = re.compile(
     r"\s*[,;|·•–—-]?\s+(?=(?:updated|last updated|modified|actualizado|actualizada|modificado|mis à jour|modifié|actualisé|aktualisiert|geändert|atualizado)\b)",
     re.I,
 )
-_TIME_ONLY = re.compile(r"^(?:à|a las|at|um|às)?\s*\d{1,2}\s*[h:.]\s*\d{2}\s*(?:am|pm|a\.\s?m\.|p\.\s?m\.|uhr|hs?)?\.?$", re.I)
+_TIME_ONLY = re.compile(
+    r"^(?:à|a las|at|um|às)?\s*\d{1,2}\s*[h:.]\s*\d{2}\s*(?:am|pm|a\.\s?m\.|p\.\s?m\.|uhr|hs?)?\.?"
+    r"(?:\s*\(?(?:cet|cest|gmt|utc|bst|est|edt|cst|cdt|pst|pdt|art|clt|cot)\)?)?$",
+    re.I,
+)
+# A day named relative to today ("Publié aujourd’hui à 06h00", "Updated yesterday at 18:02").
+_RELATIVE_DAY = re.compile(r"^(?:aujourd[’']hui|hier|today|yesterday|hoy|ayer|heute|gestern|hoje|ontem)\b[,\s]*", re.I)
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 _DATE_WORDS = re.compile(r"^[\w.,:/|+\- ]{4,60}$")
 _APP_PROMPT = re.compile(r"\bdownload (?:the|our) .{0,40}\bapps?\b|\bdescarga (?:la|nuestra) app\b|\btéléchargez (?:l'|notre )app|\blade (?:dir )?(?:die|unsere) app\b", re.I)
@@ -155,12 +165,13 @@ _READING_TIME = re.compile(
 # A sign-in or subscribe link left alone on its line by the page's header or paywall.
 _ACCOUNT = re.compile(
     r"^(?:se connecter|connexion|s[’']abonner|déjà abonné\s*\?\s*(?:se connecter|connectez-vous)?|log ?in|sign ?in|subscribe|my account|"
-    r"iniciar sesión|ingresar|suscríbete|mi cuenta|anmelden|einloggen|abonnieren|mein konto|mon compte)\s*[.!]?$",
+    r"iniciar sesión|ingresar|suscríbete|regístrate|mi cuenta|¿?ya (?:eres|soy) suscriptora?\??(?:\s*inicia sesión)?|abonnez-vous|"
+    r"inscrivez-vous(?: gratuitement)?|créer un compte|crear (?:una )?cuenta|anmelden|einloggen|abonnieren|mein konto|mon compte)\s*[.!]?$",
     re.I,
 )
 _CITATION = re.compile(r"^(?:suggested citation|cite (?:this|as)|how to cite|zitiervorschlag|zitierweise|citer cet article|pour citer cet article|cómo citar|citar como)\b", re.I)
 _MODIFIED = re.compile(r"^(?:date modified|last (?:updated|modified)|page (?:last )?(?:updated|modified)|date de modification|dernière mise à jour|fecha de modificación|última actualización|zuletzt (?:aktualisiert|geändert)|stand)\s*:?\s*[\d\w ,./-]{0,40}$", re.I)
-_REPORT_ERRORS = re.compile(r"\b(?:reportar errores|report (?:an? )?(?:errors?|mistakes?|typos?)|signaler une erreur|fehler melden)\b", re.I)
+_REPORT_ERRORS = re.compile(r"\b(?:reportar (?:un )?error(?:es)?|report (?:an? )?(?:errors?|mistakes?|typos?)|signaler une erreur|fehler melden)\b", re.I)
 _FEEDBACK = re.compile(r"^(?:report a problem(?: on this page)?|was this page (?:useful|helpful)\??|did you find what you were looking for\??|¿(?:le|te) (?:ha )?resultado útil\??|cette page (?:vous )?a-t-elle été utile\??|signaler un problème(?: sur cette page)?)\s*$", re.I)
 _BYLINE = re.compile(
     r"^(?i:by|written by|posted by|por|escrito por|par|écrit par|von|text:|texto:|texte :)\s+"
@@ -190,7 +201,14 @@ def _date_line(text: str) -> bool:
 
 
 def _one_date(text: str) -> bool:
-    rest = _DATE_LABEL.sub("", text.strip(" |·•"), count=1)
+    line = text.strip(" |·•")
+    rest = _DATE_LABEL.sub("", line, count=1)
+    # After a label, a time alone or with a relative day is a date too ("Actualizado a las 10:32 h CET").
+    labelled = _LETTERS.search(line[: len(line) - len(rest)]) is not None
+    when = _RELATIVE_DAY.sub("", rest, count=1)
+    relative = when != rest
+    if (relative or labelled) and _TIME_ONLY.match(when) or (relative and labelled and not when):
+        return True
     return (
         bool(_DATE_WORDS.match(rest))
         and len(_LETTERS.findall(rest)) <= 3
