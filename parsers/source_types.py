@@ -64,7 +64,7 @@ class SourceTypeRow:
 
 # In sniffing order: the first row whose `sniff` accepts the bytes decides.
 SOURCE_TYPES: tuple[SourceTypeRow, ...] = (
-    SourceTypeRow(SourceType.PDF, (".pdf",), ("application/pdf", "application/x-pdf"), _looks_like_pdf, True, "parsers.pdf:parse_pdf", SizeClass.FILE),
+    SourceTypeRow(SourceType.PDF, (".pdf",), ("application/pdf", "application/x-pdf"), _looks_like_pdf, True, "parsers.pdf.parse:parse_pdf", SizeClass.FILE),
     SourceTypeRow(
         SourceType.HTML, (".html", ".htm", ".xhtml", ".shtml"), ("text/html", "application/xhtml+xml"), _looks_like_html, False,
         "parsers.html:parse_html", SizeClass.TEXT,
