@@ -17,7 +17,8 @@ one of its loaded languages on everything. So:
   langdetect answer differs from its context's, or that has no context (a document of short
   lines only). Its probabilities multiply langdetect's and the words'; a block on whose
   language both agree weighs fully from 25 letters instead of 60. Asking it only there keeps
-  the stage within a quarter of a page's processing time;
+  the stage within a quarter of a page's processing time (lingua costs about four times
+  langdetect on a short text here);
 - a document of short lines only is labelled where both detectors or the line's common
   words agree, else ``und`` (README, "Language of short lines");
 - text mostly in capitals is lowercased first (langdetect's profiles barely know capitals);
@@ -436,7 +437,7 @@ def _own_evidence(text: str, run: tuple[str, ...], complete: bool) -> _Evidence:
     agreed = False
     if complete if letters < _FULL_EVIDENCE_LETTERS else lacking or weighed[best] < (_SURE if best in run else _FOIL_SURE):
         loaded = _loaded(run)
-        second = lingua_detector.confidences(prepared, loaded, accurate=letters < _FULL_EVIDENCE_LETTERS)
+        second = lingua_detector.confidences(prepared, loaded)
         combined = _combined(detected, second, scores, loaded)
         best_combined = max(combined, key=combined.__getitem__)
         agreed = best == best_combined and bool(second) and max(second, key=second.__getitem__) == best
