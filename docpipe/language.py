@@ -383,6 +383,12 @@ def _loaded(run: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(run + _FOILS))
 
 
+# lingua's detector for the default languages, built on import (0.1 s): the forkserver imports
+# this module before it forks the workers, which then start with the models in memory
+# instead of each loading them inside its first document's time limit.
+lingua_detector.load(_loaded(DEFAULT_LANGUAGES))
+
+
 class _Evidence(NamedTuple):
     probs: dict[str, float]  # per run language, plus ``und`` when a foil won; empty: no evidence
     agreed: bool  # both detectors chose the best language
@@ -445,7 +451,7 @@ def _own_evidence(text: str, run: tuple[str, ...], complete: bool) -> _Evidence:
             lacking = best_combined in run and _lacks_function_words(words, best_combined)
         weighed, best, complete = combined, best_combined, True
     complete = complete or letters >= _FULL_EVIDENCE_LETTERS
-    if lacking:
+    if lacking and not agreed:  # both detectors agreeing on it: a list of names, a citation
         return _Evidence({UNDETERMINED: 1.0}, False, complete)
     if best in run:
         mass = sum(weighed[code] for code in run)
