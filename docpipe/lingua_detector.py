@@ -7,8 +7,7 @@ better on a sentence or a heading. docpipe.language asks it only where langdetec
 lingua's low-accuracy mode (trigram models only): on the langid devset it labels as well
 as the high-accuracy mode within 0.2-0.4 points once combined with langdetect, while its
 models load in 0.1 s of CPU and 35 MB instead of 2 s and 200 MB. One detector per process
-and set of languages, its models loaded when it is built (``load``); lingua shares them
-between detectors.
+and set of languages; lingua shares the models between detectors.
 """
 
 from __future__ import annotations
@@ -33,12 +32,17 @@ def _detector(codes: tuple[str, ...]) -> LanguageDetector | None:
     languages = [language for language in map(_language, codes) if language is not None]
     if len(languages) < 2:
         return None
-    return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().with_preloaded_language_models().build()
+    return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
 
 
 def load(codes: Sequence[str]) -> None:
-    """Build the detector for ``codes`` now, models included, rather than at its first use."""
-    _detector(tuple(codes))
+    """Load the models of ``codes`` now rather than at their first use.
+
+    By a detection, not the builder's ``with_preloaded_language_models``: that loads them on
+    a thread pool, and a process with threads must not fork (the forkserver imports this
+    before forking workers; a worker that then needed the pool hung). A text of plain
+    letters rules out no language, so every model is loaded."""
+    confidences("the models of every language", codes)
 
 
 def confidences(text: str, codes: Sequence[str]) -> dict[str, float]:
