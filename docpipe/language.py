@@ -1,4 +1,4 @@
-"""Per-block language identification with langdetect, restricted to the run's languages.
+"""Per-block language identification: langdetect, with lingua's second opinion on short text.
 
 langdetect is strong on long text and weak on short text, random unless seeded, and forces
 one of its loaded languages on everything. So:
@@ -11,18 +11,25 @@ one of its loaded languages on everything. So:
 - langdetect's probabilities are weighed by the commonest words of en/es/fr and of their
   neighbours pt/it/ca/de, accent-folded and also without their accented letters: on a real
   sentence a few such words outweigh n-grams misled by lost accents ("porque la heridas no
-  estan cerradas" is Spanish, not Portuguese); a document of short lines only is labelled
-  where such words agree, else ``und`` (README, "Language of short lines");
+  estan cerradas" is Spanish, not Portuguese);
+- lingua (docpipe.lingua_detector), over the same languages, is asked where langdetect is
+  weak: long text that langdetect is unsure of, and short text (under 60 letters) whose
+  langdetect answer differs from its context's, or that has no context (a document of short
+  lines only). Its probabilities multiply langdetect's and the words'; a block on whose
+  language both agree weighs fully from 25 letters instead of 60. Asking it only there keeps
+  the stage within a quarter of a page's processing time (lingua costs about four times
+  langdetect on a short text here);
+- a document of short lines only is labelled where both detectors or the line's common
+  words agree, else ``und`` (README, "Language of short lines");
 - text mostly in capitals is lowercased first (langdetect's profiles barely know capitals);
 - each block is detected once, from at most ``_MAX_CHARS`` characters, by a Detector
-  subclass that computes exactly what langdetect's would at a fraction of its cost (the
-  language stage must stay within a quarter of a page's processing time); a text already
-  seen in the process (a site's recurring lines) is answered from a cache;
+  subclass that computes exactly what langdetect's would at a fraction of its cost; a text
+  already seen in the process (a site's recurring lines) is answered from a cache;
 - the final labels come from a Viterbi pass over the block sequence: a block's own evidence
-  weighs with the square of its length (up to 60 letters), every change of language costs
-  a penalty, a heading attaches to the text after it and a name or number to the text
-  before it, and <html lang> tips blocks that have little evidence of their own. Blocks too short to decide alone, or
-  overruled by their neighbours, are marked ``language_inferred``.
+  weighs with the square of its length, every change of language costs a penalty, a
+  heading attaches to the text after it and a name or number to the text before it, and
+  <html lang> tips blocks that have little evidence of their own. Blocks too short to
+  decide alone, or overruled by their neighbours, are marked ``language_inferred``.
 """
 
 from __future__ import annotations
@@ -34,12 +41,14 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 from langdetect.utils.ngram import NGram
 
+from docpipe import lingua_detector
 from docpipe.document import Block, BlockKind, Document
 
 DEFAULT_LANGUAGES: tuple[str, ...] = ("en", "es", "fr")
@@ -88,8 +97,16 @@ _COMMON_WORDS: dict[str, str] = {
 # (plus a floor: langdetect's near-certainty on a dozen words is often wrong) by
 # exp(_WORD_EVIDENCE_WEIGHT * score). Words are accent-folded, and also listed without their
 # accented letters, as text that lost them upstream spells them ("más" -> "ms").
-_WORD_EVIDENCE_WEIGHT = 2.0
+_WORD_EVIDENCE_WEIGHT = 3.0
 _DETECTOR_PROB_FLOOR = 0.05
+# A long block (_FULL_EVIDENCE_LETTERS) that langdetect, words weighed in, gives this much to
+# one language needs no second opinion (a foil too: lingua knows only the loaded languages,
+# and its forced choice for Hungarian is no evidence); 0.99 asked lingua five times as often
+# on the devset pages for the same labels. Any other block's evidence multiplies
+# langdetect's probabilities (square root: lingua is the better of the two on short text)
+# with lingua's (floored) and the words'.
+_SURE = 0.9
+_LINGUA_PROB_FLOOR = 0.01
 # A document of short lines alone is labelled only where its words agree: one common word of
 # the language alone, or two shared with one other language.
 _SHORT_TEXT_MIN_WORD_SCORE = 1.0
@@ -101,9 +118,8 @@ _SEED = 0
 _MAX_CHARS = 120  # beyond this langdetect's answer hardly changes, only its cost grows
 _MIN_LETTERS = 12  # fewer letters than this: no detection at all, context decides
 _FULL_EVIDENCE_LETTERS = 60  # a block this long weighs fully in the smoothing pass
+_AGREED_EVIDENCE_LETTERS = 25  # ... and from this length when both detectors agree on it
 _INFERRED_BELOW_LETTERS = 25  # shorter blocks are labelled from context
-_FOIL_MIN_LETTERS = 25  # the foil check needs this much text to be trusted
-_FOIL_MIN_PROB = 0.5
 _PROB_FLOOR = 1e-4
 # langdetect averages 7 random-sampling trials of up to 1000 steps, stopping a trial once
 # one language passes 0.99999. On the 120 characters it is given, one trial (_Detector runs
@@ -145,7 +161,7 @@ class _Factory(DetectorFactory):
     def __init__(self) -> None:
         super().__init__()
         self.word_ngrams: dict[str, tuple[str, ...]] = {}
-        self.evidence: dict[str, dict[str, float]] = {}
+        self.evidence: dict[str, "_Evidence"] = {}
 
     def _create_detector(self) -> Detector:
         return _Detector(self)
@@ -318,7 +334,7 @@ def _factory(languages: tuple[str, ...]) -> _Factory:
     unknown = [code for code in languages if code not in available]
     if unknown:
         raise ValueError(f"langdetect has no profile for {', '.join(unknown)}")
-    loaded = list(dict.fromkeys(languages + _FOILS))
+    loaded = _loaded(languages)
     profiles = []
     for code in loaded:
         with open(os.path.join(PROFILES_DIRECTORY, code), encoding="utf-8") as handle:
@@ -344,66 +360,117 @@ def _prepared(text: str) -> tuple[str, int]:
     return text, len(letters)
 
 
-def _probabilities(text: str, languages: tuple[str, ...], restricted: bool) -> dict[str, float]:
-    """langdetect's distribution over the loaded languages, or over the run's when restricted
-    (every one of them present, possibly at 0)."""
-    detector = _factory(languages).create()
+def _probabilities(text: str, run: tuple[str, ...], restricted: bool = False) -> dict[str, float]:
+    """langdetect's distribution over the run's languages and the foils, or over the run's
+    alone when restricted (every one of them present, possibly at 0); nothing for text
+    without usable n-grams."""
+    detector = _factory(run).create()
     detector.ITERATION_LIMIT = _ITERATION_LIMIT
     detector.CONV_THRESHOLD = _CONVERGED
     if restricted:
-        detector.set_prior_map({code: 1.0 for code in languages})
+        detector.set_prior_map({code: 1.0 for code in run})
     detector.append(text)
     try:
         found = {item.lang: item.prob for item in detector.get_probabilities()}
-    except LangDetectException:  # no usable character n-grams (digits, other scripts)
+    except LangDetectException:
         return {}
-    loaded = languages if restricted else languages + _FOILS
-    return {code: found.get(code, 0.0) for code in loaded}
+    return {code: found.get(code, 0.0) for code in (run if restricted else _loaded(run))}
+
+
+def _loaded(run: tuple[str, ...]) -> tuple[str, ...]:
+    """The run's languages, then the foils it does not include."""
+    return tuple(dict.fromkeys(run + _FOILS))
+
+
+# lingua's detector for the default languages, built on import (0.1 s): the forkserver imports
+# this module before it forks the workers, which then start with the models in memory
+# instead of each loading them inside its first document's time limit.
+lingua_detector.load(_loaded(DEFAULT_LANGUAGES))
+
+
+class _Evidence(NamedTuple):
+    probs: dict[str, float]  # per run language, plus ``und`` when a foil won; empty: no evidence
+    agreed: bool  # both detectors chose the best language
+    complete: bool  # lingua was asked, or the text is long and langdetect sure of it
+
+
+_NO_EVIDENCE = _Evidence({}, False, True)
 
 
 def detect_block(text: str, languages: Sequence[str] = DEFAULT_LANGUAGES) -> dict[str, float]:
     """One block's own evidence: probability per run language plus ``und``.
 
-    Long enough text is first matched against the run's languages and the foils; when a
-    foil wins clearly the mass goes to ``und``. Otherwise the restricted model decides,
-    which is markedly better than the open one on short text. A text seen before in the
-    process is answered from the factory's cache.
+    langdetect's probabilities over the run's languages and the foils, weighed by common
+    words; unless the text is long and langdetect sure of it, lingua's are weighed in too.
+    When a foil wins, the foils' mass goes to ``und``.
     """
-    run = tuple(languages)
+    return dict(_evidence(text, tuple(languages), complete=True).probs)  # the caller's to change
+
+
+def _evidence(text: str, run: tuple[str, ...], complete: bool) -> _Evidence:
+    """A block's evidence, cached per process (pages of one site repeat lines). Short text
+    that langdetect is sure of gets lingua's opinion only when ``complete`` is asked for:
+    most such lines agree with their context, and lingua costs four times langdetect."""
     opening = text[:_FUNCTION_WORD_MAX_CHARS]  # all that the evidence depends on
     cache = _factory(run).evidence
     found = cache.get(opening)
-    if found is None:
+    if found is None or (complete and not found.complete):
         if len(cache) > _EVIDENCE_CACHE_MAX:
             cache.clear()
-        found = cache[opening] = _own_evidence(opening, run)
-    return dict(found)  # the caller's to change
+        found = cache[opening] = _own_evidence(opening, run, complete)
+    return found
 
 
-def _own_evidence(text: str, run: tuple[str, ...]) -> dict[str, float]:
-    """detect_block's answer, computed: langdetect's probabilities weighed by common words."""
+def _own_evidence(text: str, run: tuple[str, ...], complete: bool) -> _Evidence:
+    """_evidence's answer, computed."""
     prepared, letters = _prepared(text)
     if letters < _MIN_LETTERS:
-        return {}
+        return _NO_EVIDENCE
     scores = _word_scores(_words(prepared.lower()))
-    if letters >= _FOIL_MIN_LETTERS:
-        open_probs = _probabilities(prepared, run, restricted=False)
-        if not open_probs:
-            return {UNDETERMINED: 1.0}
-        open_probs = _weighed(open_probs, scores)
-        best = max(open_probs, key=open_probs.__getitem__)
-        if best in run and _lacks_function_words(text, best):
-            return {UNDETERMINED: 1.0}
-        if best in run:
-            mass = sum(open_probs[code] for code in run)
-            return {code: open_probs[code] / mass for code in run}
-        foreign = 1.0 - sum(open_probs[code] for code in run)
-        if open_probs[best] >= _FOIL_MIN_PROB or foreign >= _FOIL_MIN_PROB:
-            return {UNDETERMINED: foreign} | {code: open_probs[code] for code in run}
-    probs = _probabilities(prepared, run, restricted=True)
-    if not probs:
-        return {UNDETERMINED: 1.0}
-    return _weighed(probs, scores)
+    if letters < _INFERRED_BELOW_LETTERS and not complete:
+        # A line this short takes its context's language unless both detectors say otherwise:
+        # until they are asked, langdetect over the run's languages alone is cheaper.
+        restricted = _probabilities(prepared, run, restricted=True)
+        return _Evidence(_weighed(restricted, scores) if restricted else {UNDETERMINED: 1.0}, False, False)
+    detected = _probabilities(prepared, run)
+    if not detected:  # no usable character n-grams (digits, other scripts)
+        return _Evidence({UNDETERMINED: 1.0}, False, True)
+    weighed = _weighed(detected, scores)
+    best = max(weighed, key=weighed.__getitem__)
+    words = _words(text.lower())
+    lacking = best in run and _lacks_function_words(words, best)
+    agreed = False
+    if complete if letters < _FULL_EVIDENCE_LETTERS else lacking or weighed[best] < _SURE:
+        loaded = _loaded(run)
+        second = lingua_detector.confidences(prepared, loaded)
+        combined = _combined(detected, second, scores, loaded)
+        best_combined = max(combined, key=combined.__getitem__)
+        agreed = best == best_combined and bool(second) and max(second, key=second.__getitem__) == best
+        if best_combined != best:
+            lacking = best_combined in run and _lacks_function_words(words, best_combined)
+        weighed, best, complete = combined, best_combined, True
+    complete = complete or letters >= _FULL_EVIDENCE_LETTERS
+    if lacking and not agreed:  # both detectors agreeing on it: a list of names, a citation
+        return _Evidence({UNDETERMINED: 1.0}, False, complete)
+    if best in run:
+        mass = sum(weighed[code] for code in run)
+        return _Evidence({code: weighed[code] / mass for code in run}, agreed, complete)
+    foreign = 1.0 - sum(weighed[code] for code in run)
+    return _Evidence({UNDETERMINED: foreign} | {code: weighed[code] for code in run}, agreed, complete)
+
+
+def _combined(
+    detected: dict[str, float], second: dict[str, float], scores: dict[str, float], loaded: Sequence[str]
+) -> dict[str, float]:
+    """langdetect's and lingua's probabilities and the word evidence together, normalised."""
+    combined = {
+        code: math.sqrt(detected.get(code, 0.0) + _DETECTOR_PROB_FLOOR)
+        * (second.get(code, 0.0) + _LINGUA_PROB_FLOOR)
+        * math.exp(_WORD_EVIDENCE_WEIGHT * scores.get(code, 0.0))
+        for code in loaded
+    }
+    total = sum(combined.values())
+    return {code: value / total for code, value in combined.items()}
 
 
 def _words_agree(text: str, evidence: dict[str, float]) -> bool:
@@ -417,12 +484,9 @@ def _words_agree(text: str, evidence: dict[str, float]) -> bool:
     return max(scores, key=scores.__getitem__) == best and scores[best] >= _SHORT_TEXT_MIN_WORD_SCORE
 
 
-def _lacks_function_words(text: str, language: str) -> bool:
-    """True when a long text has almost none of ``language``'s commonest words."""
-    if language not in _COMMON_WORDS:
-        return False
-    words = _words(text.lower())
-    if len(words) < _FUNCTION_WORD_MIN_WORDS:
+def _lacks_function_words(words: list[str], language: str) -> bool:
+    """True when a long text (its lowercase ``words``) has almost none of ``language``'s commonest words."""
+    if language not in _COMMON_WORDS or len(words) < _FUNCTION_WORD_MIN_WORDS:
         return False
     common = sum(language in _WORD_LANGUAGES.get(word, ()) for word in words)
     return common < _FUNCTION_WORD_MIN_SHARE * len(words)
@@ -437,10 +501,12 @@ def _words(text: str) -> list[str]:
     return words
 
 
-def _weight(letters: int) -> float:
-    """How much a block's own evidence counts: quadratic, since langdetect's accuracy
-    collapses on short text (names, labels) far faster than linearly."""
-    return min(1.0, letters / _FULL_EVIDENCE_LETTERS) ** 2
+def _weight(letters: int, agreed: bool = False) -> float:
+    """How much a block's own evidence counts: quadratic in its length, since langdetect's
+    accuracy collapses on short text (names, labels) far faster than linearly; a block on
+    whose language both detectors agree counts fully from fewer letters."""
+    full = _AGREED_EVIDENCE_LETTERS if agreed else _FULL_EVIDENCE_LETTERS
+    return min(1.0, letters / full) ** 2
 
 
 def _html_lang(doc: Document) -> str | None:
@@ -460,7 +526,7 @@ def _attachment(block: Block, letters: int) -> int:
 
 def smooth(
     evidence: Sequence[dict[str, float]],
-    letters: Sequence[int],
+    weights: Sequence[float],
     attachment: Sequence[int],
     states: Sequence[str],
     favoured: str | None = None,
@@ -474,9 +540,9 @@ def smooth(
         probs = evidence[i]
         score = 0.0
         if probs:
-            score = _weight(letters[i]) * math.log(max(probs.get(state, 0.0), _PROB_FLOOR))
+            score = weights[i] * math.log(max(probs.get(state, 0.0), _PROB_FLOOR))
         if state == favoured:
-            score += _HTML_LANG_BONUS * (1.0 - _weight(letters[i]))
+            score += _HTML_LANG_BONUS * (1.0 - weights[i])
         return score
 
     def switch_cost(i: int) -> float:
@@ -515,21 +581,32 @@ def smooth(
 
 def tag_languages(doc: Document, languages: Sequence[str] = DEFAULT_LANGUAGES) -> Document:
     run = tuple(languages)
-    evidence = [detect_block(block.text, run) for block in doc.blocks]
     letters = [_letter_count(block.text) for block in doc.blocks]
     attachment = [_attachment(block, size) for block, size in zip(doc.blocks, letters)]
     favoured = _html_lang(doc)
     favoured = favoured if favoured in run else None
+    states = (UNDETERMINED,) + run
+    # Without a block long enough to give the short ones a context, each needs both detectors.
+    alone = all(size < _FULL_EVIDENCE_LETTERS for size in letters)
+    found = [_evidence(block.text, run, complete=alone) for block in doc.blocks]
     if favoured is None and all(size < _INFERRED_BELOW_LETTERS for size in letters):
         # Only short lines (names, numbers, two-word titles) and nothing else to go by: their
-        # own evidence labels them only where their common words agree (README, "Language of
-        # short lines").
-        evidence = [own if _words_agree(block.text, own) else {} for block, own in zip(doc.blocks, evidence)]
-    path = smooth(evidence, letters, attachment, (UNDETERMINED,) + run, favoured)
+        # own evidence labels them only where both detectors or their common words agree
+        # (README, "Language of short lines").
+        found = [own if own.agreed or _words_agree(block.text, own.probs) else _NO_EVIDENCE for block, own in zip(doc.blocks, found)]
+    path = smooth([own.probs for own in found], [_weight(size, own.agreed) for size, own in zip(letters, found)], attachment, states, favoured)
+    disputed = [i for i, own in enumerate(found) if not own.complete and _best(own.probs) != path[i]]
+    if disputed:
+        # Short blocks that langdetect alone gives another language than their context's:
+        # lingua's opinion tells a quotation from langdetect's error.
+        for i in disputed:
+            found[i] = _evidence(doc.blocks[i].text, run, complete=True)
+        path = smooth([own.probs for own in found], [_weight(size, own.agreed) for size, own in zip(letters, found)], attachment, states, favoured)
+    evidence = [own.probs for own in found]
 
     decided: list[bool] = []
     for block, own, label, size in zip(doc.blocks, evidence, path, letters):
-        own_best = max(own, key=own.__getitem__) if own else None
+        own_best = _best(own)
         block.language = label
         block.language_inferred = size < _INFERRED_BELOW_LETTERS or own_best != label
         block.language_prob = own.get(label, 0.0)
@@ -537,6 +614,10 @@ def tag_languages(doc: Document, languages: Sequence[str] = DEFAULT_LANGUAGES) -
     _borrow_context_probs(doc.blocks, decided)
     doc.summarise_languages()
     return doc
+
+
+def _best(probs: dict[str, float]) -> str | None:
+    return max(probs, key=probs.__getitem__) if probs else None
 
 
 def _borrow_context_probs(blocks: Sequence[Block], decided: Sequence[bool]) -> None:

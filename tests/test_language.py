@@ -80,19 +80,38 @@ def test_portuguese_is_not_labelled_spanish() -> None:
 
 # Real web text (../shared/devset/langid, Wortschatz via lingua-py, Apache-2.0; see
 # tests/data/README.md): a Spanish sentence that lost its accents (langdetect alone: Portuguese),
-# and a Spanish two-word title that lost one.
+# a Spanish two-word title that lost one, and Portuguese and Catalan two-word titles.
 ACCENTS_LOST_SPANISH = "Que no me digan que no quieren volver a abrir heridas cerradas, porque la heridas no estan cerradas."
 SPANISH_WORD_PAIR = "conocimiento geogrfico"
+NEIGHBOUR_WORD_PAIRS = ["noção envelhecimento", "presentació grups"]
 
 
 def test_spanish_that_lost_its_accents_is_spanish() -> None:
     assert tag_languages(_doc((BlockKind.PARAGRAPH, ACCENTS_LOST_SPANISH))).blocks[0].language == "es"
 
 
-def test_a_short_line_alone_is_undetermined_and_takes_its_context_language() -> None:
-    assert tag_languages(_doc((BlockKind.HEADING, SPANISH_WORD_PAIR))).blocks[0].language == UNDETERMINED
+def test_a_short_line_alone_is_labelled_only_where_both_detectors_agree() -> None:
+    # README, "Language of short lines": langdetect and lingua both say Spanish.
+    assert tag_languages(_doc((BlockKind.HEADING, SPANISH_WORD_PAIR))).blocks[0].language == "es"
+    for pair in NEIGHBOUR_WORD_PAIRS:
+        assert tag_languages(_doc((BlockKind.HEADING, pair))).blocks[0].language == UNDETERMINED, pair
     doc = tag_languages(_doc((BlockKind.HEADING, SPANISH_WORD_PAIR), (BlockKind.PARAGRAPH, ACCENTS_LOST_SPANISH)))
     assert [block.language for block in doc.blocks] == ["es", "es"]
+
+
+def test_a_one_sentence_quotation_keeps_its_language_between_paragraphs_of_another() -> None:
+    # The French line is a devset sentence (as above). langdetect alone is sure of it, but a
+    # line that short weighs little against two Spanish paragraphs; lingua agreeing with it
+    # makes it count fully.
+    spanish = "El comité publicará su informe final sobre comercio y migración la próxima primavera."
+    doc = tag_languages(
+        _doc(
+            (BlockKind.PARAGRAPH, spanish),
+            (BlockKind.PARAGRAPH, "Ces appréciations doivent cependant être nuancées."),
+            (BlockKind.PARAGRAPH, "Los precios subieron mucho después de que la tormenta dañara el único puente del pueblo."),
+        )
+    )
+    assert [block.language for block in doc.blocks] == ["es", "fr", "es"]
 
 
 def test_common_words_are_matched_without_their_accents() -> None:
@@ -160,7 +179,8 @@ def test_a_heading_takes_the_language_of_the_text_after_it() -> None:
 
 def test_short_lines_whose_own_guess_is_wrong_follow_their_context() -> None:
     # langdetect alone says "Introduction" and "Conclusiones" are English (measured).
-    assert max(detect_block("Conclusiones"), key=detect_block("Conclusiones").get) == "en"
+    alone = language._probabilities("Conclusiones", language.DEFAULT_LANGUAGES, restricted=True)
+    assert max(alone, key=alone.__getitem__) == "en"
     doc = tag_languages(
         _doc(
             (BlockKind.HEADING, "Introduction"),
