@@ -61,6 +61,7 @@ def _paragraph(text: str) -> Block:
         ("Date modified: 2013-11-18", "date-modified"),
         ("Report a problem on this page", "feedback-prompt"),
         ("By Erin Halvorsen", "byline"),
+        ("BY ERIN HALVORSEN", "byline"),
         ("Por Lucía Montañés — 12/03/2013 — 7 comentarios", "byline"),
         ("Par Claire Beaulieu-Ortiz, chercheuse associée · 14 mars 2024 · Lecture : 5 min", "byline"),
         ("412", "counter"),
@@ -143,6 +144,8 @@ def test_rule_names_the_boilerplate_line(text, rule):
         "Más noticias de la región llegan cada semana a los lectores.",
         "El servicio es exclusivo para suscriptores del diario impreso.",
         "Ver más fotos de la galería que preparamos",
+        "PAR CONTRE LES DÉGÂTS DE L'EAU SONT DOUBLÉ.",
+        "POR ESO LOS VECINOS PIDEN MÁS CONTROLES.",
     ],
 )
 def test_article_text_is_left_alone(text):

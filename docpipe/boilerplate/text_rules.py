@@ -200,6 +200,12 @@ def _date_line(text: str) -> bool:
     return _one_date(first) and all(_one_date(part) or _TIME_ONLY.match(_DATE_LABEL.sub("", part, count=1)) for part in more)
 
 
+def _byline(text: str) -> bool:
+    # In capitals, case cannot tell names from words: "PAR CONTRE LES DÉGÂTS ... DOUBLÉ." is a
+    # sentence, which a byline never ends like.
+    return bool(_BYLINE.match(text)) and not (text.isupper() and text.rstrip().endswith((".", "!", "?")))
+
+
 def _one_date(text: str) -> bool:
     line = text.strip(" |·•")
     rest = _DATE_LABEL.sub("", line, count=1)
@@ -346,7 +352,7 @@ TEXT_RULES: tuple[TextRule, ...] = (
     _rule("page-tool-label", "print, e-mail, font-size, permalink and advertisement labels ('Print this page', '- Advertisement -')", lambda t: bool(_TOOLS.match(t))),
     _rule("breadcrumb-trail", "a breadcrumb trail ('Home » News » Politics')", lambda t: "«" not in t and bool(_BREADCRUMB.match(t))),
     _searching("archive-notice", "a line saying the site is an archive or no longer updated", _ARCHIVE_BANNER, max_chars=400),
-    _rule("byline", "a byline ('By Erin Halvorsen', 'Por ...', 'Par ...') with what follows it on its line", lambda t: bool(_BYLINE.match(t)), max_chars=140),
+    _rule("byline", "a byline ('By Erin Halvorsen', 'Por ...', 'Par ...') with what follows it on its line", _byline, max_chars=140),
     _rule("counter", "a block that is only a number (a share, like or view count; a stray axis label)", lambda t: bool(_BARE_NUMBER.match(t)), max_chars=12),
     _rule("source-line", "a wire story's attribution ('Fuente: EFE', 'aja/PAP')", lambda t: bool(_SOURCE_LINE.match(t)), max_chars=80, headings=False),
     _searching("feedback-prompt", "a feedback or report-an-error prompt ('Report a problem on this page', 'Was this page helpful?')",
