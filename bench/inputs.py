@@ -19,14 +19,13 @@ import argparse
 import io
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from throughput import DOCPIPE, build_corpus, timed  # noqa: E402
+from throughput import DOCPIPE, build_corpus, fresh_prefect_env, timed  # noqa: E402
 
 _MEDIA = {".html": "text/html; charset=utf-8", ".pdf": "application/pdf", ".txt": "text/plain"}
 _CREDENTIALS = {"AWS_ACCESS_KEY_ID": "docpipe-bench", "AWS_SECRET_ACCESS_KEY": "docpipe-bench-secret", "AWS_DEFAULT_REGION": "us-east-1"}
@@ -82,11 +81,6 @@ def main() -> None:
     cores = len(os.sched_getaffinity(0))
     print(f"corpus: {args.documents} documents {counts}; archive {archive.stat().st_size / 2**20:.1f} MiB; {cores} cores")
 
-    def env() -> dict[str, str]:
-        home = {**os.environ, "PREFECT_HOME": tempfile.mkdtemp(prefix="prefect-", dir=work), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-        subprocess.run([str(Path(sys.executable).parent / "prefect"), "server", "database", "upgrade", "-y"], env=home, check=True, capture_output=True)
-        return home
-
     sources = {"folder": str(corpus), "warc": str(archive), "s3": s3_uri}
     runs = {f"{name}-{workers}": (source, workers) for workers in ("1", str(cores)) for name, source in sources.items()}
     times: dict[str, list[float]] = {name: [] for name in runs}
@@ -96,7 +90,7 @@ def main() -> None:
     try:
         for n in range(args.repeat):
             for name, (source, workers) in runs.items():
-                out, home = work / f"out-{name}-{n}", env()
+                out, home = work / f"out-{name}-{n}", fresh_prefect_env(work)
                 cpu = time.process_time()
                 times[name].append(timed([*DOCPIPE, "ingest", source, "--out", str(out), "--workers", workers], home))
                 server_cpu[name].append(time.process_time() - cpu)

@@ -63,6 +63,14 @@ def timed(command: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
+def fresh_prefect_env(work: Path) -> dict[str, str]:
+    """A fresh Prefect home per ingest, migrated beforehand as `make run`'s set-up does: the
+    embedded server's start-up is part of the cost, the one-off database migration is not."""
+    home = {**os.environ, "PREFECT_HOME": tempfile.mkdtemp(prefix="prefect-", dir=work), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    subprocess.run([str(Path(sys.executable).parent / "prefect"), "server", "database", "upgrade", "-y"], env=home, check=True, capture_output=True)
+    return home
+
+
 def main() -> None:
     arguments = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     arguments.add_argument("--documents", type=int, default=2000)
@@ -77,13 +85,6 @@ def main() -> None:
     cores = len(os.sched_getaffinity(0))
     print(f"corpus: {args.documents} documents {counts} in {corpus}; {cores} cores")
 
-    # A fresh Prefect home per ingest, migrated beforehand as `make run`'s set-up does: the
-    # embedded server's start-up is part of the cost, the one-off database migration is not.
-    def env() -> dict[str, str]:
-        home = {**os.environ, "PREFECT_HOME": tempfile.mkdtemp(prefix="prefect-", dir=work), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-        subprocess.run([str(Path(sys.executable).parent / "prefect"), "server", "database", "upgrade", "-y"], env=home, check=True, capture_output=True)
-        return home
-
     commands = {
         "extract": lambda n: [*DOCPIPE, "extract", "--format", "jsonl", "--workers", "1", str(corpus)],
         "ingest-1": lambda n: [*DOCPIPE, "ingest", str(corpus), "--out", str(work / f"out-1-{n}"), "--workers", "1"],
@@ -94,7 +95,7 @@ def main() -> None:
     times: dict[str, list[float]] = {name: [] for name in commands}
     for n in range(args.repeat):
         for name, command in commands.items():
-            times[name].append(timed(command(n), env()))
+            times[name].append(timed(command(n), fresh_prefect_env(work)))
     seconds = {name: statistics.median(values) for name, values in times.items()}
     print(f"{'run':<12}{'seconds':>10}{'docs/s':>10}   (median of {args.repeat}: {'; '.join('/'.join(f'{v:.1f}' for v in values) for values in times.values())})")
     for name, value in seconds.items():

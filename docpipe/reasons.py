@@ -18,14 +18,19 @@ _OWN_PACKAGES = ("docpipe", "parsers")
 _MESSAGE_MAX_CHARS = 300
 
 
-class RejectReason(StrEnum):
+class DescribedStrEnum(StrEnum):
+    """Members declared as ``NAME = "code", "one-line description"``: the code is the value."""
+
     description: str
 
-    def __new__(cls, code: str, description: str) -> RejectReason:
+    def __new__(cls, code: str, description: str) -> DescribedStrEnum:
         member = str.__new__(cls, code)
         member._value_ = code
         member.description = description
         return member
+
+
+class RejectReason(DescribedStrEnum):
 
     # read: before the bytes are in memory
     NOT_A_REGULAR_FILE = "not_a_regular_file", "a pipe, device or socket: reading it could block forever"

@@ -11,22 +11,14 @@ too, so this module depends on nothing but the document model.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 from docpipe.document import SourceType
+from docpipe.reasons import DescribedStrEnum
 
 ALL_SOURCES = frozenset(SourceType)
 
 
-class Family(StrEnum):
-    description: str
-
-    def __new__(cls, code: str, description: str) -> Family:
-        member = str.__new__(cls, code)
-        member._value_ = code
-        member.description = description
-        return member
-
+class Family(DescribedStrEnum):
     DOM = "dom", "HTML elements skipped while the page is walked, by element name, ARIA role, class/id words or hiding (`parsers/html_rules.py`)"
     CONTENT = "content", "HTML blocks the choice of the main content leaves out (`parsers/html_rules.py`, chosen in `parsers/html.py`)"
     LAYOUT = "layout", "what the page design of a paginated source repeats or sets apart (`docpipe/boilerplate/layout.py`)"
