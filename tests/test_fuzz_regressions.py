@@ -52,6 +52,25 @@ def test_a_content_stream_that_is_not_the_run_length_data_it_claims_is_an_unread
     assert outcome.message == "none of the 1 pages could be read"
 
 
+def test_a_word_set_at_font_size_zero_after_a_space_is_read_without_it():
+    # fuzz-2028 #1933 (a devset paper's content stream mutated): ZeroDivisionError measuring the
+    # word gap in ems of a glyph whose size is 0.
+    from hostile import assemble_pdf
+
+    content = b"BT /F1 11 Tf 14 TL 72 720 Td (Annual report of the school garden programme) ' (Jane Doe and ) Tj "
+    content += b"/F1 0 Tf (John Roe) Tj /F1 11 Tf (The programme reached forty schools of the region last year.) ' ET"
+    data = assemble_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ])
+    outcome = _process(data, "paper.pdf")
+    assert isinstance(outcome, Document), outcome
+    assert "forty schools" in outcome.text
+
+
 @pytest.mark.parametrize("json_ld", [
     "[" * 5000 + "]" * 5000,  # deeper than the JSON decoder follows
     '{"@type": "NewsArticle", "publisher": ' + "[" * 900 + '"The Gazette"' + "]" * 900 + "}",  # deeper than the name reader recursed

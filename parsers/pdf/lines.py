@@ -115,7 +115,7 @@ def _read_segment(items: list, y0: float, y1: float, spaced: set[int]) -> Line |
                 ligature_gap = previous is not None and _is_ligature(previous.get_text())
                 if not (ligature_gap and item.x0 - previous.x1 < 0.2 * item.size and glyph.islower()):
                     parts.append(" ")
-                    if previous is not None:
+                    if previous is not None and item.size > 0:  # a glyph set at size 0 has no em to measure in
                         spaces.append((len(parts) - 1, (item.x0 - previous.x1) / item.size))
             pending_space = False
             if spaced and id(item) in spaced and parts:
