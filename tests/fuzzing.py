@@ -64,20 +64,27 @@ def seeds_from(folders: Sequence[Path]) -> list[Seed]:
 def small_pdf() -> bytes:
     """A one-page PDF of a few lines in Helvetica, with an Info dictionary: read in a tenth of
     the time of a real paper, so that the suite can afford many mutants of it."""
-    from hostile import assemble_pdf
-
     lines = [b"Annual report of the school garden programme", b"Updated 5 March 2021", b"Jane Doe and John Roe"]
     lines += [b"The programme reached forty schools of the region during the last academic year, and more."] * 12
     content = b"BT /F1 11 Tf 14 TL 72 720 Td " + b" ".join(b"(%s) '" % line for line in lines) + b" ET"
-    pdf = assemble_pdf([
+    info = b"<< /Title (Annual report) /Author (Jane Doe; John Roe) /CreationDate (D:20210305120000Z) >>"
+    return one_page_pdf(content, info)
+
+
+def one_page_pdf(content: bytes, info: bytes | None = None) -> bytes:
+    """A Letter page drawing ``content`` (a content stream using /F1, Helvetica), with an Info dictionary if given."""
+    from hostile import assemble_pdf
+
+    objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        b"<< /Title (Annual report) /Author (Jane Doe; John Roe) /CreationDate (D:20210305120000Z) >>",
-    ])
-    return pdf.replace(b"/Root 1 0 R", b"/Root 1 0 R /Info 6 0 R")
+    ]
+    if info is None:
+        return assemble_pdf(objects)
+    return assemble_pdf([*objects, info]).replace(b"/Root 1 0 R", b"/Root 1 0 R /Info 6 0 R")
 
 
 def suite_seeds() -> list[Seed]:

@@ -19,7 +19,7 @@ from docpipe.isolation import Limits, run_isolated
 from docpipe.pipeline import Settings, process_bytes, sha256_of
 from docpipe.reasons import RejectReason
 from conftest import DATA
-from fuzzing import Seed, mutate, small_pdf
+from fuzzing import Seed, mutate, one_page_pdf, small_pdf
 from parsers import html_metadata
 from parsers.encoding import decode
 from parsers.pdf.pdfminer_patches import decompress_corrupted
@@ -55,17 +55,9 @@ def test_a_content_stream_that_is_not_the_run_length_data_it_claims_is_an_unread
 def test_a_word_set_at_font_size_zero_after_a_space_is_read_without_it():
     # fuzz-2028 #1933 (a devset paper's content stream mutated): ZeroDivisionError measuring the
     # word gap in ems of a glyph whose size is 0.
-    from hostile import assemble_pdf
-
     content = b"BT /F1 11 Tf 14 TL 72 720 Td (Annual report of the school garden programme) ' (Jane Doe and ) Tj "
     content += b"/F1 0 Tf (John Roe) Tj /F1 11 Tf (The programme reached forty schools of the region last year.) ' ET"
-    data = assemble_pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-    ])
+    data = one_page_pdf(content)
     outcome = _process(data, "paper.pdf")
     assert isinstance(outcome, Document), outcome
     assert "forty schools" in outcome.text
