@@ -436,6 +436,9 @@ def evaluate_langid_documents(count: int, sentences: dict[str, list[str]], pairs
     results: dict[str, list[bool]] = defaultdict(list)
     for number in range(count):
         blocks, gold, kinds = langid_document(rng, sentences, pairs)
+        # Each document from a fresh block cache, as a worker meets it: these documents reuse
+        # the sentences above, whose evidence the single-sentence runs left in the cache.
+        language._factory(RUN).evidence.clear()
         doc = tag_languages(Document(source=Source(f"langid-{number}", "", 0), blocks=blocks), RUN)
         for block, truth, what in zip(doc.blocks, gold, kinds):
             results[what].append(block.language == truth)

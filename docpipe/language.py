@@ -12,13 +12,16 @@ one of its loaded languages on everything. So:
   neighbours pt/it/ca/de, accent-folded and also without their accented letters: on a real
   sentence a few such words outweigh n-grams misled by lost accents ("porque la heridas no
   estan cerradas" is Spanish, not Portuguese);
+- long text whose common words alone decide (no answer of langdetect's could change the
+  label, ``_decided_by_words``) is not given to langdetect at all: most paragraphs;
 - lingua (docpipe.lingua_detector), over the same languages, is asked where langdetect is
-  weak: long text that langdetect is unsure of, and short text (under 60 letters) whose
-  langdetect answer differs from its context's, or that has no context (a document of short
+  weak: long text that langdetect is unsure of, any text whose own label differs from its
+  context's, a short line (under 60 letters) that langdetect gives a neighbouring language
+  next to text in a run language, and short text without context (a document of short
   lines only). Its probabilities multiply langdetect's and the words'; a block on whose
-  language both agree weighs fully from 25 letters instead of 60. Asking it only there keeps
-  the stage within a quarter of a page's processing time (lingua costs about four times
-  langdetect on a short text here);
+  language both agree, or that the three together make sure of, weighs fully from 25
+  letters instead of 60. Asking it only there keeps the stage's cost down (lingua costs
+  about four times langdetect on a short text here);
 - a document of short lines only is labelled where both detectors or the line's common
   words agree, else ``und`` (README, "Language of short lines");
 - text mostly in capitals is lowercased first (langdetect's profiles barely know capitals);
@@ -28,8 +31,10 @@ one of its loaded languages on everything. So:
 - the final labels come from a Viterbi pass over the block sequence: a block's own evidence
   weighs with the square of its length, every change of language costs a penalty, a
   heading attaches to the text after it and a name or number to the text before it, and
-  <html lang> tips blocks that have little evidence of their own. Blocks too short to
-  decide alone, or overruled by their neighbours, are marked ``language_inferred``.
+  <html lang> tips blocks that have little evidence of their own. A block on whose language
+  both detectors agree keeps it whatever its neighbours when it is a sentence (25 letters
+  or more) or its common words agree too. Blocks too short to decide alone, or overruled
+  by their neighbours, are marked ``language_inferred``.
 """
 
 from __future__ import annotations
@@ -119,6 +124,7 @@ _MAX_CHARS = 120  # beyond this langdetect's answer hardly changes, only its cos
 _MIN_LETTERS = 12  # fewer letters than this: no detection at all, context decides
 _FULL_EVIDENCE_LETTERS = 60  # a block this long weighs fully in the smoothing pass
 _AGREED_EVIDENCE_LETTERS = 25  # ... and from this length when both detectors agree on it
+_CONFIDENT = 0.95  # lingua's opinion combined with the rest this sure of a block counts as agreement
 _INFERRED_BELOW_LETTERS = 25  # shorter blocks are labelled from context
 _PROB_FLOOR = 1e-4
 # langdetect averages 7 random-sampling trials of up to 1000 steps, stopping a trial once
@@ -127,7 +133,7 @@ _PROB_FLOOR = 1e-4
 # at a third of the cost.
 _ITERATION_LIMIT = 200
 _CONVERGED = 0.999
-_SWITCH_PENALTY = 2.0
+_SWITCH_PENALTY = float(os.environ.get("X_SWITCH", "2.0"))
 _HEADING_ATTACH = 1.0  # a switch just before a heading is cheaper, just after it dearer
 _SHORT_LINE_ATTACH = 0.3  # a switch just after a name or number is cheaper, before it dearer
 _HTML_LANG_BONUS = 0.3
@@ -391,10 +397,11 @@ lingua_detector.load(_loaded(DEFAULT_LANGUAGES))
 class _Evidence(NamedTuple):
     probs: dict[str, float]  # per run language, plus ``und`` when a foil won; empty: no evidence
     agreed: bool  # both detectors chose the best language
-    complete: bool  # lingua was asked, or the text is long and langdetect sure of it
+    complete: bool  # lingua was asked, or the text is long and langdetect or its words sure of it
+    second_opinion: bool  # lingua was asked, or has nothing to add (no letters langdetect knows)
 
 
-_NO_EVIDENCE = _Evidence({}, False, True)
+_NO_EVIDENCE = _Evidence({}, False, True, True)
 
 
 def detect_block(text: str, languages: Sequence[str] = DEFAULT_LANGUAGES) -> dict[str, float]:
@@ -407,21 +414,22 @@ def detect_block(text: str, languages: Sequence[str] = DEFAULT_LANGUAGES) -> dic
     return dict(_evidence(text, tuple(languages), complete=True).probs)  # the caller's to change
 
 
-def _evidence(text: str, run: tuple[str, ...], complete: bool) -> _Evidence:
+def _evidence(text: str, run: tuple[str, ...], complete: bool, second_opinion: bool = False) -> _Evidence:
     """A block's evidence, cached per process (pages of one site repeat lines). Short text
     that langdetect is sure of gets lingua's opinion only when ``complete`` is asked for:
-    most such lines agree with their context, and lingua costs four times langdetect."""
+    most such lines agree with their context, and lingua costs four times langdetect; any
+    text gets it when ``second_opinion`` is asked for (its context disputes it)."""
     opening = text[:_FUNCTION_WORD_MAX_CHARS]  # all that the evidence depends on
     cache = _factory(run).evidence
     found = cache.get(opening)
-    if found is None or (complete and not found.complete):
+    if found is None or (complete and not found.complete) or (second_opinion and not found.second_opinion):
         if len(cache) > _EVIDENCE_CACHE_MAX:
             cache.clear()
-        found = cache[opening] = _own_evidence(opening, run, complete)
+        found = cache[opening] = _own_evidence(opening, run, complete, second_opinion)
     return found
 
 
-def _own_evidence(text: str, run: tuple[str, ...], complete: bool) -> _Evidence:
+def _own_evidence(text: str, run: tuple[str, ...], complete: bool, second_opinion: bool) -> _Evidence:
     """_evidence's answer, computed."""
     prepared, letters = _prepared(text)
     if letters < _MIN_LETTERS:
@@ -431,16 +439,22 @@ def _own_evidence(text: str, run: tuple[str, ...], complete: bool) -> _Evidence:
         # A line this short takes its context's language unless both detectors say otherwise:
         # until they are asked, langdetect over the run's languages alone is cheaper.
         restricted = _probabilities(prepared, run, restricted=True)
-        return _Evidence(_weighed(restricted, scores) if restricted else {UNDETERMINED: 1.0}, False, False)
+        return _Evidence(_weighed(restricted, scores) if restricted else {UNDETERMINED: 1.0}, False, False, False)
+    words = _words(text.lower())
+    if letters >= _FULL_EVIDENCE_LETTERS and not second_opinion:
+        # Most long blocks: their common words alone give the label langdetect would, and no
+        # reason to ask lingua; detecting them was most of the stage's time.
+        decided = _decided_by_words(scores, _loaded(run))
+        if decided is not None and not (decided[0] in run and _lacks_function_words(words, decided[0])):
+            return _run_evidence(decided[1], decided[0], run, False, True, False)
     detected = _probabilities(prepared, run)
     if not detected:  # no usable character n-grams (digits, other scripts)
-        return _Evidence({UNDETERMINED: 1.0}, False, True)
+        return _Evidence({UNDETERMINED: 1.0}, False, True, True)
     weighed = _weighed(detected, scores)
     best = max(weighed, key=weighed.__getitem__)
-    words = _words(text.lower())
     lacking = best in run and _lacks_function_words(words, best)
-    agreed = False
-    if complete if letters < _FULL_EVIDENCE_LETTERS else lacking or weighed[best] < _SURE:
+    agreed = asked = False
+    if second_opinion or (complete if letters < _FULL_EVIDENCE_LETTERS else lacking or weighed[best] < _SURE):
         loaded = _loaded(run)
         second = lingua_detector.confidences(prepared, loaded)
         combined = _combined(detected, second, scores, loaded)
@@ -448,15 +462,40 @@ def _own_evidence(text: str, run: tuple[str, ...], complete: bool) -> _Evidence:
         agreed = best == best_combined and bool(second) and max(second, key=second.__getitem__) == best
         if best_combined != best:
             lacking = best_combined in run and _lacks_function_words(words, best_combined)
-        weighed, best, complete = combined, best_combined, True
+        weighed, best, complete, asked = combined, best_combined, True, True
     complete = complete or letters >= _FULL_EVIDENCE_LETTERS
     if lacking and not agreed:  # both detectors agreeing on it: a list of names, a citation
-        return _Evidence({UNDETERMINED: 1.0}, False, complete)
+        return _Evidence({UNDETERMINED: 1.0}, False, complete, asked)
+    return _run_evidence(weighed, best, run, agreed, complete, asked)
+
+
+def _run_evidence(
+    weighed: dict[str, float], best: str, run: tuple[str, ...], agreed: bool, complete: bool, second_opinion: bool
+) -> _Evidence:
+    """The evidence over the run's languages: normalised over them when one of them is
+    ``best``, else with the foils' mass as ``und``."""
     if best in run:
         mass = sum(weighed[code] for code in run)
-        return _Evidence({code: weighed[code] / mass for code in run}, agreed, complete)
+        return _Evidence({code: weighed[code] / mass for code in run}, agreed, complete, second_opinion)
     foreign = 1.0 - sum(weighed[code] for code in run)
-    return _Evidence({UNDETERMINED: foreign} | {code: weighed[code] for code in run}, agreed, complete)
+    return _Evidence({UNDETERMINED: foreign} | {code: weighed[code] for code in run}, agreed, complete, second_opinion)
+
+
+def _decided_by_words(scores: dict[str, float], loaded: tuple[str, ...]) -> tuple[str, dict[str, float]] | None:
+    """The best language and the words' distribution (langdetect's taken as uniform), when
+    the words alone decide: when no answer of langdetect's could make another language
+    win the weighed vote or bring the winner below ``_SURE``.
+
+    langdetect's floored probabilities favour one language over another at most
+    (1 + floor) / floor; against the other n - 1 loaded languages together, at worst
+    (1 + (n - 1) * floor) / floor. Word scores ahead by ``m`` weigh exp(weight * m)."""
+    ranked = sorted(scores.values(), reverse=True) + [0.0, 0.0]
+    floor = _DETECTOR_PROB_FLOOR
+    needed = math.log((1.0 + floor * (len(loaded) - 1)) / floor * _SURE / (1.0 - _SURE)) / _WORD_EVIDENCE_WEIGHT
+    if ranked[0] - ranked[1] < needed:
+        return None
+    weighed = _weighed(dict.fromkeys(loaded, 1.0 / len(loaded)), scores)
+    return max(weighed, key=weighed.__getitem__), weighed
 
 
 def _combined(
@@ -501,12 +540,24 @@ def _words(text: str) -> list[str]:
     return words
 
 
-def _weight(letters: int, agreed: bool = False) -> float:
+def _weight(letters: int, own: _Evidence) -> float:
     """How much a block's own evidence counts: quadratic in its length, since langdetect's
     accuracy collapses on short text (names, labels) far faster than linearly; a block on
-    whose language both detectors agree counts fully from fewer letters."""
-    full = _AGREED_EVIDENCE_LETTERS if agreed else _FULL_EVIDENCE_LETTERS
+    whose language both detectors agree, or that lingua's opinion combined with langdetect's
+    and the words makes sure of (``_CONFIDENT``), counts fully from fewer letters."""
+    confident = own.second_opinion and bool(own.probs) and max(own.probs.values()) >= _CONFIDENT
+    full = _AGREED_EVIDENCE_LETTERS if own.agreed or confident else _FULL_EVIDENCE_LETTERS
     return min(1.0, letters / full) ** 2
+
+
+def _kept(text: str, letters: int, own: _Evidence) -> str | None:
+    """The label a block keeps whatever its neighbours: where both detectors agree on a
+    sentence (from ``_AGREED_EVIDENCE_LETTERS``), or on a shorter line whose common words
+    agree too. Two detectors and a line's words seldom fail together; its neighbours'
+    language is no evidence against them (a one-sentence quotation, "Non, rien du tout.")."""
+    if own.agreed and (letters >= _AGREED_EVIDENCE_LETTERS or _words_agree(text, own.probs)):
+        return _best(own.probs)
+    return None
 
 
 def _html_lang(doc: Document) -> str | None:
@@ -530,13 +581,17 @@ def smooth(
     attachment: Sequence[int],
     states: Sequence[str],
     favoured: str | None = None,
+    kept: Sequence[str | None] | None = None,
 ) -> list[str]:
-    """Viterbi path over the blocks: own evidence weighted by length, a penalty per switch."""
+    """Viterbi path over the blocks: own evidence weighted by length, a penalty per switch;
+    a block with a ``kept`` label has that one."""
     count = len(evidence)
     if count == 0:
         return []
 
     def emission(i: int, state: str) -> float:
+        if kept is not None and kept[i] is not None:
+            return 0.0 if state == kept[i] else -math.inf
         probs = evidence[i]
         score = 0.0
         if probs:
@@ -594,26 +649,55 @@ def tag_languages(doc: Document, languages: Sequence[str] = DEFAULT_LANGUAGES) -
         # own evidence labels them only where both detectors or their common words agree
         # (README, "Language of short lines").
         found = [own if own.agreed or _words_agree(block.text, own.probs) else _NO_EVIDENCE for block, own in zip(doc.blocks, found)]
-    path = smooth([own.probs for own in found], [_weight(size, own.agreed) for size, own in zip(letters, found)], attachment, states, favoured)
-    disputed = [i for i, own in enumerate(found) if not own.complete and _best(own.probs) != path[i]]
+    path = _smoothed(doc.blocks, found, letters, attachment, states, favoured)
+    disputed = [i for i, own in enumerate(found) if _disputed(i, own, path, letters, run)]
     if disputed:
-        # Short blocks that langdetect alone gives another language than their context's:
-        # lingua's opinion tells a quotation from langdetect's error.
+        # Blocks that langdetect or the words alone give another language than their
+        # context's: lingua's opinion tells a quotation from their error.
         for i in disputed:
-            found[i] = _evidence(doc.blocks[i].text, run, complete=True)
-        path = smooth([own.probs for own in found], [_weight(size, own.agreed) for size, own in zip(letters, found)], attachment, states, favoured)
-    evidence = [own.probs for own in found]
-
+            found[i] = _evidence(doc.blocks[i].text, run, complete=True, second_opinion=True)
+        path = _smoothed(doc.blocks, found, letters, attachment, states, favoured)
     decided: list[bool] = []
-    for block, own, label, size in zip(doc.blocks, evidence, path, letters):
-        own_best = _best(own)
+    for block, own, label, size in zip(doc.blocks, found, path, letters):
+        own_best = _best(own.probs)
         block.language = label
-        block.language_inferred = size < _INFERRED_BELOW_LETTERS or own_best != label
-        block.language_prob = own.get(label, 0.0)
+        kept = _kept(block.text, size, own) is not None
+        block.language_inferred = not kept and (size < _INFERRED_BELOW_LETTERS or own_best != label)
+        block.language_prob = own.probs.get(label, 0.0)
         decided.append(not block.language_inferred)
     _borrow_context_probs(doc.blocks, decided)
     doc.summarise_languages()
     return doc
+
+
+def _smoothed(
+    blocks: Sequence[Block],
+    found: Sequence[_Evidence],
+    letters: Sequence[int],
+    attachment: Sequence[int],
+    states: Sequence[str],
+    favoured: str | None,
+) -> list[str]:
+    weights = [_weight(size, own) for size, own in zip(letters, found)]
+    kept = [_kept(block.text, size, own) for block, size, own in zip(blocks, letters, found)]
+    return smooth([own.probs for own in found], weights, attachment, states, favoured, kept)
+
+
+def _disputed(i: int, own: _Evidence, path: Sequence[str], letters: Sequence[int], run: tuple[str, ...]) -> bool:
+    """True when block ``i`` lacks lingua's opinion and its context disputes its own label:
+    the path gives it another, or it is a short line that langdetect gives a neighbouring
+    language (``und``) next to text in a run language. Long text in another language is
+    left alone: lingua knows only the loaded languages, and its forced choice is no evidence."""
+    if own.second_opinion:
+        return False
+    best = _best(own.probs)
+    if best != path[i]:
+        return True
+    return (
+        best == UNDETERMINED
+        and letters[i] < _FULL_EVIDENCE_LETTERS
+        and any(path[j] in run for j in (i - 1, i + 1) if 0 <= j < len(path))
+    )
 
 
 def _best(probs: dict[str, float]) -> str | None:

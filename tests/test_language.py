@@ -114,6 +114,61 @@ def test_a_one_sentence_quotation_keeps_its_language_between_paragraphs_of_anoth
     assert [block.language for block in doc.blocks] == ["es", "fr", "es"]
 
 
+SPANISH_PARAGRAPHS = (
+    "El comité publicará su informe final sobre comercio y migración la próxima primavera.",
+    "Los precios subieron mucho después de que la tormenta dañara el único puente del pueblo.",
+)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # Devset sentences (as above) that their Spanish context outvoted: a short one that
+        # both detectors and its common words call French; a long one that langdetect alone
+        # was sure of (lingua never asked, so its word-diluted evidence lost to two switches).
+        "Non, rien du tout.",
+        "Les neurones nociceptifs se projettent principalement vers 3 sites: la formation réticulée, "
+        "le mésencéphale le thalamus latéral.",
+    ],
+)
+def test_a_french_sentence_between_spanish_paragraphs_stays_french(sentence: str) -> None:
+    doc = tag_languages(
+        _doc((BlockKind.PARAGRAPH, SPANISH_PARAGRAPHS[0]), (BlockKind.PARAGRAPH, sentence), (BlockKind.PARAGRAPH, SPANISH_PARAGRAPHS[1]))
+    )
+    assert [block.language for block in doc.blocks] == ["es", "fr", "es"]
+    assert not doc.blocks[1].language_inferred
+
+
+def test_a_short_line_langdetect_calls_catalan_gets_linguas_opinion_next_to_english() -> None:
+    # Devset sentence: langdetect and the common words ("va", "no", "a") say Catalan; lingua,
+    # asked because the line is short and its context English, knows it is Spanish.
+    line = "CONCYTEC no te va a apoyar, el estado peruano no te va a apoyar."
+    english = "The committee will publish its final report on trade and migration next spring, as planned."
+    doc = tag_languages(_doc((BlockKind.PARAGRAPH, english), (BlockKind.PARAGRAPH, line)))
+    assert [block.language for block in doc.blocks] == ["en", "es"]
+
+
+def test_long_text_whose_common_words_decide_skips_langdetect(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "The committee will publish its final report on the state of the trade and migration in the spring."
+    loaded = language._loaded(language.DEFAULT_LANGUAGES)
+    scores = language._word_scores(language._words(text[: language._MAX_CHARS].lower()))
+    decided = language._decided_by_words(scores, loaded)
+    assert decided is not None and decided[0] == "en"
+    # No answer of langdetect's could have changed the label or asked lingua: the bound holds.
+    for code in loaded:
+        weighed = language._weighed({other: float(other == code) for other in loaded}, scores)
+        assert max(weighed, key=weighed.__getitem__) == "en" and weighed["en"] >= language._SURE, code
+
+    def no_langdetect(*args: object, **kwargs: object) -> dict[str, float]:
+        raise AssertionError("langdetect asked")
+
+    monkeypatch.setattr(language, "_probabilities", no_langdetect)
+    language._factory(language.DEFAULT_LANGUAGES).evidence.clear()
+    assert tag_languages(_doc((BlockKind.PARAGRAPH, text))).blocks[0].language == "en"
+    # Too few common words to decide: langdetect is asked.
+    assert language._decided_by_words(language._word_scores(["committee", "report", "the"]), loaded) is None
+
+
 def test_common_words_are_matched_without_their_accents() -> None:
     # "más" typed without its accent and with its accented letter lost: Spanish first
     # ("mas" is also Portuguese, "ms" also Catalan "més"). Text is never folded: "é" as written
