@@ -119,6 +119,7 @@ _FUNCTION_WORD_MIN_WORDS = 15  # headlines of a dozen words often have none
 _FUNCTION_WORD_MAX_CHARS = 1000  # a set lookup per word: cheap enough to read more than langdetect
 _FUNCTION_WORD_MIN_SHARE = 0.08
 _WORD = re.compile(r"[^\W\d_]+")
+_NOT_WORD = re.compile(r"[\W\d_]+")  # what _WORD leaves out: removing it leaves the words' letters
 _SEED = 0
 _MAX_CHARS = 120  # beyond this langdetect's answer hardly changes, only its cost grows
 _MIN_LETTERS = 12  # fewer letters than this: no detection at all, context decides
@@ -353,7 +354,7 @@ def _factory(languages: tuple[str, ...]) -> _Factory:
 
 def _letter_count(text: str) -> int:
     """Letters in the block's opening, enough to know how much its evidence weighs."""
-    return sum(map(len, _words(text[: 4 * _FULL_EVIDENCE_LETTERS])))
+    return len(_NOT_WORD.sub("", text[: 4 * _FULL_EVIDENCE_LETTERS]))
 
 
 def _prepared(text: str) -> tuple[str, int]:
@@ -613,16 +614,22 @@ def smooth(
             cost -= _SHORT_LINE_ATTACH
         return cost
 
+    order = {state: rank for rank, state in enumerate(states)}
     scores = {s: emission(0, s) for s in states}
     back: list[dict[str, str]] = []
     for i in range(1, count):
-        cost = switch_cost(i)
+        # Each state's best predecessor is itself or, at the switch cost, the best state
+        # overall (the first in ``states`` on a tie, as ``max`` over them would choose).
+        leader = max(states, key=scores.__getitem__)
+        switched = scores[leader] - switch_cost(i)
         new_scores: dict[str, float] = {}
         pointers: dict[str, str] = {}
         for state in states:
-            best_prev = max(states, key=lambda p: scores[p] - (0.0 if p == state else cost))
-            new_scores[state] = scores[best_prev] - (0.0 if best_prev == state else cost) + emission(i, state)
-            pointers[state] = best_prev
+            stay = scores[state]
+            if switched > stay or (switched == stay and order[leader] < order[state]):
+                new_scores[state], pointers[state] = switched + emission(i, state), leader
+            else:
+                new_scores[state], pointers[state] = stay + emission(i, state), state
         scores = new_scores
         back.append(pointers)
     state = max(states, key=scores.__getitem__)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import math
+import random
 from pathlib import Path
 
 import pytest
@@ -295,6 +298,7 @@ def test_fast_detector_matches_langdetect_exactly(restricted: bool) -> None:
 @pytest.mark.parametrize("text", ["l'homme, co-op; 2004's x_y", "²½Ⅻ abc1def ⓐb", "a\u00a0b\u3000c\td\ne", "", "   "])
 def test_fast_word_split_finds_the_same_words(text: str) -> None:
     assert sorted(language._words(text)) == sorted(language._WORD.findall(text))
+    assert language._letter_count(text) == sum(map(len, language._WORD.findall(text)))
 
 
 def test_cached_evidence_is_a_copy() -> None:
@@ -307,3 +311,39 @@ def test_unknown_language_code_is_refused() -> None:
     language._factory.cache_clear()
     with pytest.raises(ValueError, match="xx"):
         tag_languages(_doc((BlockKind.PARAGRAPH, SPANISH)), ("en", "xx"))
+
+
+def test_smoothing_finds_the_best_scoring_path() -> None:
+    # Against every path of a few blocks, scored as smooth() defines it: own evidence times
+    # weight, the html-lang bonus, a cost per switch, kept labels fixed.
+    states = (UNDETERMINED, "en", "es", "fr")
+    rng = random.Random(18)
+
+    def score(path: tuple[str, ...], evidence, weights, attachment, favoured, kept) -> float:
+        total = 0.0
+        for i, state in enumerate(path):
+            if kept[i] is not None and state != kept[i]:
+                return -math.inf
+            if kept[i] is None:
+                if evidence[i]:
+                    total += weights[i] * math.log(max(evidence[i].get(state, 0.0), language._PROB_FLOOR))
+                if state == favoured:
+                    total += language._HTML_LANG_BONUS * (1.0 - weights[i])
+            if i and state != path[i - 1]:
+                total -= (
+                    language._SWITCH_PENALTY
+                    - language._HEADING_ATTACH * ((attachment[i] > 0) - (attachment[i - 1] > 0))
+                    + language._SHORT_LINE_ATTACH * ((attachment[i] < 0) - (attachment[i - 1] < 0))
+                )
+        return total
+
+    for _ in range(300):
+        count = rng.randint(1, 5)
+        evidence = [{s: rng.choice([0.0, 0.5, rng.random()]) for s in states} if rng.random() < 0.8 else {} for _ in range(count)]
+        weights = [rng.choice([0.0, 1.0, rng.random()]) for _ in range(count)]
+        attachment = [rng.choice([-1, 0, 1]) for _ in range(count)]
+        kept = [rng.choice([None, None, None, "es"]) for _ in range(count)]
+        favoured = rng.choice([None, "fr"])
+        found = language.smooth(evidence, weights, attachment, states, favoured, kept)
+        best = max(score(path, evidence, weights, attachment, favoured, kept) for path in itertools.product(states, repeat=count))
+        assert math.isclose(score(tuple(found), evidence, weights, attachment, favoured, kept), best, abs_tol=1e-9)
