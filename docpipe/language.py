@@ -12,8 +12,9 @@ one of its loaded languages on everything. So:
   neighbours pt/it/ca/de, accent-folded and also without their accented letters: on a real
   sentence a few such words outweigh n-grams misled by lost accents ("porque la heridas no
   estan cerradas" is Spanish, not Portuguese);
-- long text whose common words alone decide (no answer of langdetect's could change the
-  label, ``_decided_by_words``) is not given to langdetect at all: most paragraphs;
+- text whose common words alone decide (no answer of langdetect's could change the label,
+  ``_decided_by_words``) and that lingua is not to see either is not given to langdetect at
+  all: most paragraphs;
 - lingua (docpipe.lingua_detector), over the same languages, is asked where langdetect is
   weak: long text that langdetect is unsure of, any text whose own label differs from its
   context's, a short line (under 60 letters) that langdetect gives a neighbouring language
@@ -442,12 +443,13 @@ def _own_evidence(text: str, run: tuple[str, ...], complete: bool, second_opinio
         restricted = _probabilities(prepared, run, restricted=True)
         return _Evidence(_weighed(restricted, scores) if restricted else {UNDETERMINED: 1.0}, False, False, False)
     words = _words(text.lower())
-    if letters >= _FULL_EVIDENCE_LETTERS and not second_opinion:
+    if not second_opinion and (letters >= _FULL_EVIDENCE_LETTERS or not complete):
         # Most long blocks: their common words alone give the label langdetect would, and no
-        # reason to ask lingua; detecting them was most of the stage's time.
+        # reason to ask lingua (shorter ones are given lingua only when ``complete``);
+        # detecting them was most of the stage's time.
         decided = _decided_by_words(scores, _loaded(run))
         if decided is not None and not (decided[0] in run and _lacks_function_words(words, decided[0])):
-            return _run_evidence(decided[1], decided[0], run, False, True, False)
+            return _run_evidence(decided[1], decided[0], run, False, letters >= _FULL_EVIDENCE_LETTERS, False)
     detected = _probabilities(prepared, run)
     if not detected:  # no usable character n-grams (digits, other scripts)
         return _Evidence({UNDETERMINED: 1.0}, False, True, True)
