@@ -19,7 +19,8 @@ sentence as a one-line text file through the extract stages (``process_bytes``, 
 extract`` reads it), as written and in capitals; the share of pt/it/ca/de sentences labelled
 en/es/fr; what a word pair gets; and documents built from these sentences (prose paragraphs,
 one-sentence paragraphs of another language between them, word-pair headings, names and
-numbers), scored per block. ``--langid-only`` prints just that section.
+numbers), scored per block (a name or number against the README's short-line policy: the
+language of the text before it); each document from a fresh block cache. ``--langid-only`` prints just that section.
 
 Cost: on the devset HTML pages (../shared/devset/html), the median per-page CPU time of
 the extract stages without the language stages, and what tag_languages (the issue's

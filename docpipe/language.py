@@ -135,7 +135,7 @@ _PROB_FLOOR = 1e-4
 # at a third of the cost.
 _ITERATION_LIMIT = 200
 _CONVERGED = 0.999
-_SWITCH_PENALTY = float(os.environ.get("X_SWITCH", "2.0"))
+_SWITCH_PENALTY = 2.0
 _HEADING_ATTACH = 1.0  # a switch just before a heading is cheaper, just after it dearer
 _SHORT_LINE_ATTACH = 0.3  # a switch just after a name or number is cheaper, before it dearer
 _HTML_LANG_BONUS = 0.3
@@ -695,8 +695,9 @@ def _smoothed(
 def _disputed(i: int, own: _Evidence, path: Sequence[str], letters: Sequence[int], run: tuple[str, ...]) -> bool:
     """True when block ``i`` lacks lingua's opinion and its context disputes its own label:
     the path gives it another, or it is a short line that langdetect gives a neighbouring
-    language (``und``) next to text in a run language. Long text in another language is
-    left alone: lingua knows only the loaded languages, and its forced choice is no evidence."""
+    language (``und``) next to text in a run language. A longer ``und`` block that its
+    context agrees with is left alone: lingua knows only the loaded languages, and its
+    forced choice for a Hungarian page's paragraph is no evidence."""
     if own.second_opinion:
         return False
     best = _best(own.probs)

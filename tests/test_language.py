@@ -337,7 +337,7 @@ def test_smoothing_finds_the_best_scoring_path() -> None:
                 )
         return total
 
-    for _ in range(300):
+    for _ in range(100):
         count = rng.randint(1, 5)
         evidence = [{s: rng.choice([0.0, 0.5, rng.random()]) for s in states} if rng.random() < 0.8 else {} for _ in range(count)]
         weights = [rng.choice([0.0, 1.0, rng.random()]) for _ in range(count)]
