@@ -24,7 +24,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from docpipe.objectstore import S3Root
@@ -42,7 +42,16 @@ CREATE TABLE IF NOT EXISTS batch_files (batch TEXT NOT NULL, dataset TEXT NOT NU
 CREATE INDEX IF NOT EXISTS batch_files_by_path ON batch_files (path);
 CREATE TABLE IF NOT EXISTS pending (commit_id TEXT PRIMARY KEY, actions TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS husks (path TEXT PRIMARY KEY, since REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS identities (location TEXT PRIMARY KEY, identity TEXT NOT NULL, sha256 TEXT, records INTEGER);
 """
+
+
+class Seen(NamedTuple):
+    """What a run last saw of a file or object: its listing's identity (docpipe.identity), and what it held."""
+
+    identity: str
+    sha256: str | None  # a file's content; "" when it could not be read; None for a web archive
+    records: int | None  # a web archive's records stored as documents or rejects; None for a file
 
 
 @dataclass
@@ -54,6 +63,7 @@ class KnownInputs:
     current_paths: dict[str, str] = field(default_factory=dict)  # source_path -> sha256 of its current version
     unread_paths: set[str] = field(default_factory=set)  # rejected before their bytes could be read
     internal_hashes: set[str] = field(default_factory=set)  # rejected by a bug of docpipe's: worth another try
+    seen: dict[str, Seen] = field(default_factory=dict)  # file or object -> what a run last saw of it
 
 
 class StoreBusy(RuntimeError):
@@ -137,6 +147,8 @@ class Catalog:
             marks = ",".join("?" * len(chunk))
             known.current_paths.update(self._db.execute(f"SELECT source_path, sha256 FROM current WHERE source_path IN ({marks})", chunk))
             known.unread_paths.update(row[0] for row in self._db.execute(f"SELECT source_path FROM unread WHERE source_path IN ({marks})", chunk))
+            query = f"SELECT location, identity, sha256, records FROM identities WHERE location IN ({marks})"
+            known.seen.update((location, Seen(*rest)) for location, *rest in self._db.execute(query, chunk))
         return known
 
     def files_of(self, hashes: Iterable[str], datasets: Sequence[str]) -> dict[str, list[str]]:
@@ -192,6 +204,13 @@ class Catalog:
         db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, 'reject', ?)", [(sha256, batch) for sha256 in reject_hashes])
         db.executemany("INSERT OR IGNORE INTO unread VALUES (?)", [(path,) for path in unread_paths])
         db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, 'internal', ?)", [(sha256, batch) for sha256 in internal_hashes])
+
+    def record_seen(self, seen: dict[str, Seen]) -> None:
+        """What this run saw of these files and objects, for the next run to compare its listing with."""
+        self._journaled("record_seen", [[location, *row] for location, row in seen.items()])
+
+    def _record_seen(self, rows: Sequence[Sequence[Any]]) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO identities VALUES (?, ?, ?, ?)", [tuple(row) for row in rows])
 
     def record_superseded(self, batch: str, hashes: Sequence[str]) -> None:
         """Stored document versions that are no longer current."""
