@@ -2,10 +2,11 @@
 
 The Parquet files are the data readers read; the catalog is docpipe's own index of them: which
 input hashes are stored (and in which batch's files), which version of each source path is
-current, which files belong to a batch, which commits are under way and which files have been
-emptied and wait to be deleted. It is a SQLite database beside the datasets
-(``<root>/_catalog.sqlite``: a leading underscore, so pyarrow, pandas and Spark skip it, and
-it is outside every dataset's glob). Roots SQLite cannot live in (object stores, fsspec
+current, which files belong to a batch, which commits are under way, which files have been
+emptied and wait to be deleted, and what a run last saw of each input file or object (its
+listing's identity and sha256, so that the next run skips it unread while it is unchanged).
+It is a SQLite database beside the datasets (``<root>/_catalog.sqlite``: a leading
+underscore, so pyarrow, pandas and Spark skip it, and it is outside every dataset's glob). Roots SQLite cannot live in (object stores, fsspec
 memory) get an in-memory catalog built by scanning the datasets once per store.
 
 `RootLock` serialises writers of one root across processes (an advisory ``flock`` on
