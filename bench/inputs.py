@@ -10,7 +10,7 @@ slow spell of the machine hits all of them; the best of the rounds is reported, 
 overhead of each source over the folder and the CPU time the local S3 server took meanwhile
 (spent on the same two cores here, on other machines with a real object store).
 
-    nice -n 5 .venv/bin/python bench/inputs.py [--documents 400] [--repeat 3] [--keep DIR]
+    nice -n 5 .venv/bin/python bench/inputs.py [--documents 400] [--repeat 3] [--workers 1,2] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ def main() -> None:
     arguments = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     arguments.add_argument("--documents", type=int, default=400)
     arguments.add_argument("--repeat", type=int, default=3, help="rounds; the best of each run is reported (default 3)")
+    arguments.add_argument("--workers", help="worker counts to run, comma-separated (default: 1 and all cores)")
     arguments.add_argument("--keep", help="build the corpus and outputs here and keep them")
     args = arguments.parse_args()
 
@@ -82,7 +83,8 @@ def main() -> None:
     print(f"corpus: {args.documents} documents {counts}; archive {archive.stat().st_size / 2**20:.1f} MiB; {cores} cores")
 
     sources = {"folder": str(corpus), "warc": str(archive), "s3": s3_uri}
-    runs = {f"{name}-{workers}": (source, workers) for workers in ("1", str(cores)) for name, source in sources.items()}
+    worker_counts = args.workers.split(",") if args.workers else ["1", str(cores)]
+    runs = {f"{name}-{workers}": (source, workers) for workers in worker_counts for name, source in sources.items()}
     times: dict[str, list[float]] = {name: [] for name in runs}
     # This process only waits for the ingest: its CPU time during a run is the S3 server's, which a
     # real object store spends on other machines but which here takes the ingest's two cores.
@@ -97,10 +99,10 @@ def main() -> None:
     finally:
         server.stop()
     best = {name: min(values) for name, values in times.items()}
-    print(f"{'run':<12}{'seconds':>10}{'docs/s':>10}{'vs folder':>11}{'server CPU s':>14}   (all rounds: {'; '.join('/'.join(f'{v:.1f}' for v in values) for values in times.values())})")
+    print(f"{'run':<12}{'seconds':>10}{'docs/s':>10}{'vs folder':>11}{'extra s':>9}{'server CPU s':>14}   (all rounds: {'; '.join('/'.join(f'{v:.1f}' for v in values) for values in times.values())})")
     for name, seconds in best.items():
         folder = best[f"folder-{name.rsplit('-', 1)[1]}"]
-        print(f"{name:<12}{seconds:>10.1f}{args.documents / seconds:>10.1f}{seconds / folder - 1:>+11.1%}{min(server_cpu[name]):>14.1f}")
+        print(f"{name:<12}{seconds:>10.1f}{args.documents / seconds:>10.1f}{seconds / folder - 1:>+11.1%}{seconds - folder:>+9.1f}{min(server_cpu[name]):>14.1f}")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 

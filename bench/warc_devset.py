@@ -22,6 +22,7 @@ ARCHIVE = SHARED / "inputs" / "warc" / "devset-sample.warc.gz"
 CASES = SHARED / "devset" / "html" / "cases.jsonl"
 
 from docpipe.batch import expand, malformed  # noqa: E402
+from docpipe.discover import discover  # noqa: E402
 from docpipe.document import Document  # noqa: E402
 from docpipe.isolation import default_workers, run_isolated  # noqa: E402
 from docpipe.pipeline import Settings  # noqa: E402
@@ -38,7 +39,7 @@ def main() -> None:
     if not ARCHIVE.is_file():
         sys.exit(f"{ARCHIVE} is absent")
     cases = {case["url"]: case for case in map(json.loads, CASES.read_text(encoding="utf-8").splitlines())}
-    items, skipped = expand([str(ARCHIVE)])
+    items, skipped = expand(discover([str(ARCHIVE)]))
     readable = [item for item in items if item.problem is None]
     records = run_isolated([item.locator for item in readable], Settings(), default_workers())
     outcomes = [malformed(item) for item in items if item.problem] + records

@@ -2,10 +2,11 @@
 
 The Parquet files are the data readers read; the catalog is docpipe's own index of them: which
 input hashes are stored (and in which batch's files), which version of each source path is
-current, which files belong to a batch, which commits are under way and which files have been
-emptied and wait to be deleted. It is a SQLite database beside the datasets
-(``<root>/_catalog.sqlite``: a leading underscore, so pyarrow, pandas and Spark skip it, and
-it is outside every dataset's glob). Roots SQLite cannot live in (object stores, fsspec
+current, which files belong to a batch, which commits are under way, which files have been
+emptied and wait to be deleted, and what a run last saw of each input file or object (its
+listing's identity and sha256, so that the next run skips it unread while it is unchanged).
+It is a SQLite database beside the datasets (``<root>/_catalog.sqlite``: a leading
+underscore, so pyarrow, pandas and Spark skip it, and it is outside every dataset's glob). Roots SQLite cannot live in (object stores, fsspec
 memory) get an in-memory catalog built by scanning the datasets once per store.
 
 `RootLock` serialises writers of one root across processes (an advisory ``flock`` on
@@ -24,7 +25,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from docpipe.objectstore import S3Root
@@ -42,7 +43,16 @@ CREATE TABLE IF NOT EXISTS batch_files (batch TEXT NOT NULL, dataset TEXT NOT NU
 CREATE INDEX IF NOT EXISTS batch_files_by_path ON batch_files (path);
 CREATE TABLE IF NOT EXISTS pending (commit_id TEXT PRIMARY KEY, actions TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS husks (path TEXT PRIMARY KEY, since REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS identities (location TEXT PRIMARY KEY, identity TEXT NOT NULL, sha256 TEXT, records INTEGER);
 """
+
+
+class Seen(NamedTuple):
+    """What a run last saw of a file or object: its listing's identity (docpipe.identity), and what it held."""
+
+    identity: str
+    sha256: str | None  # a file's content; "" when it could not be read; None for a web archive
+    records: int | None  # a web archive's records stored as documents or rejects; None for a file
 
 
 @dataclass
@@ -54,6 +64,7 @@ class KnownInputs:
     current_paths: dict[str, str] = field(default_factory=dict)  # source_path -> sha256 of its current version
     unread_paths: set[str] = field(default_factory=set)  # rejected before their bytes could be read
     internal_hashes: set[str] = field(default_factory=set)  # rejected by a bug of docpipe's: worth another try
+    seen: dict[str, Seen] = field(default_factory=dict)  # file or object -> what a run last saw of it
 
 
 class StoreBusy(RuntimeError):
@@ -137,6 +148,8 @@ class Catalog:
             marks = ",".join("?" * len(chunk))
             known.current_paths.update(self._db.execute(f"SELECT source_path, sha256 FROM current WHERE source_path IN ({marks})", chunk))
             known.unread_paths.update(row[0] for row in self._db.execute(f"SELECT source_path FROM unread WHERE source_path IN ({marks})", chunk))
+            query = f"SELECT location, identity, sha256, records FROM identities WHERE location IN ({marks})"
+            known.seen.update((location, Seen(*rest)) for location, *rest in self._db.execute(query, chunk))
         return known
 
     def files_of(self, hashes: Iterable[str], datasets: Sequence[str]) -> dict[str, list[str]]:
@@ -192,6 +205,13 @@ class Catalog:
         db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, 'reject', ?)", [(sha256, batch) for sha256 in reject_hashes])
         db.executemany("INSERT OR IGNORE INTO unread VALUES (?)", [(path,) for path in unread_paths])
         db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, 'internal', ?)", [(sha256, batch) for sha256 in internal_hashes])
+
+    def record_seen(self, seen: dict[str, Seen]) -> None:
+        """What this run saw of these files and objects, for the next run to compare its listing with."""
+        self._journaled("record_seen", [[location, *row] for location, row in seen.items()])
+
+    def _record_seen(self, rows: Sequence[Sequence[Any]]) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO identities VALUES (?, ?, ?, ?)", [tuple(row) for row in rows])
 
     def record_superseded(self, batch: str, hashes: Sequence[str]) -> None:
         """Stored document versions that are no longer current."""

@@ -244,7 +244,7 @@ def run_extract(args: argparse.Namespace) -> int:
     from docpipe.batch import expand, malformed
 
     config = run_config(args)
-    items, _ = expand(discover(args.paths).files)  # a web archive stands for its records
+    items, _ = expand(discover(args.paths))  # a web archive stands for its records
     rejected = internal_error = False
     workers = args.workers or default_workers()
     # Run from the command line this process has no other thread, so workers may be forked

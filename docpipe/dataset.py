@@ -42,7 +42,7 @@ import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from docpipe.catalog import CATALOG_NAME, DEFAULT_LOCK_TIMEOUT_SECONDS, LOCK_NAME, Catalog, KnownInputs, RootLock
+from docpipe.catalog import CATALOG_NAME, DEFAULT_LOCK_TIMEOUT_SECONDS, LOCK_NAME, Catalog, KnownInputs, RootLock, Seen
 from docpipe.document import Document, Reject
 from docpipe.inplace import FLAG_COLUMN, clear_flags, empty_in_place, flag_write_options, has_flag_layout
 from docpipe.objectstore import S3Root
@@ -215,8 +215,10 @@ class DatasetStore:
         run_id: str,
         now: datetime,
         replace: bool = False,
+        seen: dict[str, Seen] | None = None,
     ) -> tuple[int, int]:
-        """Add one batch's rows to every dataset; return (documents, rejects) written.
+        """Add one batch's rows to every dataset, and what its workers read of its files (``seen``, for the
+        next run to skip them unread while unchanged); return (documents, rejects) written.
 
         Inputs another run stored since this one planned are left out, so concurrent runs
         store each input once. With ``replace``, the rows already stored for these inputs are
@@ -256,6 +258,8 @@ class DatasetStore:
                     [row["sha256"] for row in reject_rows if row["sha256"] and row["sha256"] not in internal],
                     [row["source_path"] for row in reject_rows if not row["sha256"]], internal,
                 )
+                if seen:
+                    self.catalog.record_seen(seen)
                 self.catalog.add_pending(batch_id, actions)
             self._finish(batch_id, actions)
         return len(doc_rows), len(reject_rows)
@@ -316,7 +320,8 @@ class DatasetStore:
             replacements.append((path, new))
         return actions, replacements
 
-    def write_run(self, row: dict[str, Any]) -> None:
+    def write_run(self, row: dict[str, Any], archives: dict[str, Seen] | None = None) -> None:
+        """Record a run, and the web archives it read, now that all their records are stored (``archives``)."""
         row = {**row, "parameters": json.dumps(row.get("parameters") or {}, sort_keys=True, default=_json_default)}
         commit_id = f"run-{row['run_id']}"
         with self.lock():
@@ -324,6 +329,8 @@ class DatasetStore:
             staged = self._stage(commit_id, "runs.parquet", self._table("runs", [row]))
             actions = [{"op": "move", "from": staged, "to": f"{self._dir('runs')}/run-{row['run_id']}.parquet"}]
             with self.catalog.transaction():
+                if archives:
+                    self.catalog.record_seen(archives)
                 self.catalog.add_pending(commit_id, actions)
             self._finish(commit_id, actions)
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from docpipe import remote
+from docpipe import identity, remote
 from docpipe.sources import ARCHIVE_EXTENSIONS
 from parsers.source_types import DOCUMENT_EXTENSIONS
 
@@ -19,6 +20,10 @@ WALKED_EXTENSIONS = tuple(sorted(DOCUMENT_EXTENSIONS)) + ARCHIVE_EXTENSIONS
 @dataclass
 class Discovery:
     files: list[str] = field(default_factory=list)  # local paths and URIs
+    # file -> its identity in the listing (docpipe.identity), for those that have a settled one:
+    # what lets a re-run skip an unchanged input without reading it
+    identities: dict[str, str] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)  # file -> its size in the listing, where it gave one
     skipped: list[str] = field(default_factory=list)  # files in walked folders with other extensions
     missing: list[str] = field(default_factory=list)  # named paths that do not exist
 
@@ -38,7 +43,7 @@ def _walked(name: str) -> bool:
 
 
 def discover(paths: Iterable[str]) -> Discovery:
-    """List the inputs under ``paths`` in a stable order, without following symlinked folders.
+    """List the inputs under ``paths`` in a stable order, with their sizes and identities, without following symlinked folders.
 
     Unreadable folders are passed over by the walk; unreadable files are listed, so that
     they are rejected with their reason rather than lost. ``file://`` URIs are local paths.
@@ -48,12 +53,23 @@ def discover(paths: Iterable[str]) -> Discovery:
     refuse_credentials(paths)
     found = Discovery()
     seen: set[str] = set()
+    listed_at = time.time()
 
-    def add(path: str) -> None:
+    def add(path: str, size: int = 0, known: str | None = None) -> None:
         real = path if remote.is_uri(path) else os.path.realpath(path)
-        if real not in seen:
-            seen.add(real)
-            found.files.append(path)
+        if real in seen:
+            return
+        seen.add(real)
+        found.files.append(path)
+        if not remote.is_uri(path):
+            try:
+                status = os.stat(path)
+                size, known = status.st_size, identity.of_stat(status, listed_at)
+            except OSError:  # listed all the same: its worker rejects it with the reason
+                pass
+        found.sizes[path] = size
+        if known is not None:
+            found.identities[path] = known
 
     for path in paths:
         if path.startswith("file://"):
@@ -62,9 +78,9 @@ def discover(paths: Iterable[str]) -> Discovery:
             listing = remote.list_uri(path)
             if not listing.exists:
                 found.missing.append(path)
-            for uri, _ in listing.objects:
+            for uri, size, known in listing.objects:
                 if not listing.is_prefix or _walked(remote.without_options(uri)):
-                    add(uri)
+                    add(uri, size, known)
                 else:
                     found.skipped.append(remote.without_options(uri))
         elif os.path.isdir(path):

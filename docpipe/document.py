@@ -55,6 +55,13 @@ class Source:
 
 
 @dataclass
+class Unchanged:
+    """An input whose bytes are the version the store already holds for it: read and hashed, not parsed."""
+
+    source: Source
+
+
+@dataclass
 class Block:
     kind: BlockKind
     text: str

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from multiprocessing.connection import Connection, wait
 
-from docpipe.document import Document, Reject, Source
+from docpipe.document import Document, Reject, Source, Unchanged
 from docpipe.pipeline import Settings, process_path
 from docpipe.sources import Locator
 from docpipe.reasons import RejectReason
@@ -129,21 +129,21 @@ def _reject(path: InputRef, error_type: RejectReason, message: str) -> Reject:
 
 def run_isolated(
     paths: Sequence[InputRef], settings: Settings, workers: int, limits: Limits = Limits(), start_method: str = DEFAULT_START_METHOD
-) -> list[Document | Reject]:
+) -> list[Document | Reject | Unchanged]:
     """``process_path`` on every path in ``workers`` processes; results in input order."""
     return list(iter_isolated(paths, settings, workers, limits, start_method))
 
 
 def iter_isolated(
     paths: Sequence[InputRef], settings: Settings, workers: int, limits: Limits = Limits(), start_method: str = DEFAULT_START_METHOD
-) -> Iterator[Document | Reject]:
+) -> Iterator[Document | Reject | Unchanged]:
     """Like ``run_isolated``, but each result is yielded, in input order, as soon as it and those before it are done."""
     if not paths:
         return
     if multiprocessing.current_process().daemon:
         yield from _run_inline(paths, settings)
         return
-    finished: dict[int, Document | Reject] = {}
+    finished: dict[int, Document | Reject | Unchanged] = {}
     next_out = 0
     queue = list(enumerate(paths))[::-1]
     seconds = limits.seconds_per_document
@@ -201,7 +201,7 @@ def _replace(pool: list[_Worker], broken: _Worker, queue: list[tuple[int, InputR
     return fresh
 
 
-def _run_inline(paths: Sequence[InputRef], settings: Settings) -> Iterator[Document | Reject]:
+def _run_inline(paths: Sequence[InputRef], settings: Settings) -> Iterator[Document | Reject | Unchanged]:
     # A daemonic process (a Dask worker under its nanny, by default) may not start children.
     _log.warning(
         "running %d documents without per-document time and memory limits: this process is daemonic "

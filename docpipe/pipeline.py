@@ -21,7 +21,7 @@ from pathlib import Path
 
 from docpipe.abstracts import split_abstracts
 from docpipe.boilerplate import clean
-from docpipe.document import Document, Reject, RejectedInput, Source, SourceType
+from docpipe.document import Document, Reject, RejectedInput, Source, SourceType, Unchanged
 from docpipe.language import DEFAULT_LANGUAGES, tag_languages
 from docpipe.metadata import finalize_metadata
 from docpipe.reasons import RejectReason, describe_failure
@@ -112,8 +112,9 @@ def _parse(data: bytes, source: Source, settings: Settings) -> Document:
     return parse(data, source)
 
 
-def process_path(path: str | os.PathLike[str] | Locator, settings: Settings = Settings()) -> Document | Reject:
-    """The pipeline on one input: a local file, a remote object or a web archive's record (a `Locator`)."""
+def process_path(path: str | os.PathLike[str] | Locator, settings: Settings = Settings()) -> Document | Reject | Unchanged:
+    """The pipeline on one input: a local file, a remote object or a web archive's record (a `Locator`);
+    `Unchanged` when its bytes are the version its locator says is stored."""
     locator = path if isinstance(path, Locator) else Locator(str(path))
     try:
         data, source = read_input(locator, settings.max_bytes)
@@ -122,6 +123,8 @@ def process_path(path: str | os.PathLike[str] | Locator, settings: Settings = Se
         return _reject(Source(locator.source_path, "", size), "read", refusal.reason, refusal.message)
     except OSError as error:  # the input's side: permissions, a symlink loop, a file or object gone since discovery
         return _reject(Source(locator.source_path, "", 0), "read", RejectReason.UNREADABLE, f"{type(error).__name__}: {error.strerror or error}")
+    if source.sha256 == locator.stored_sha256:
+        return Unchanged(source)
     return process_bytes(data, source, settings)
 
 

@@ -15,9 +15,12 @@ from __future__ import annotations
 import functools
 import io
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+from docpipe import identity
 
 _PYARROW_SCHEMES = frozenset({"s3", "gs", "gcs", "hdfs"})
 _BUCKET_SCHEMES = frozenset({"s3", "gs", "gcs"})  # pyarrow's path starts with the bucket
@@ -98,30 +101,34 @@ def open_stream(uri: str) -> BinaryIO:
 
 @dataclass
 class Listing:
-    objects: list[tuple[str, int]] = field(default_factory=list)  # (URI, size) in name order
+    # (URI, size, identity) in name order; the identity (docpipe.identity) is None when the listing cannot vouch for one
+    objects: list[tuple[str, int, str | None]] = field(default_factory=list)
     is_prefix: bool = False  # the URI named a folder or prefix: these are what it holds
     exists: bool = True
 
 
 def list_uri(uri: str) -> Listing:
     """What ``uri`` names: one object, or every object under a prefix (hidden names skipped), or nothing."""
+    listed_at = time.time()
     filesystem, path, arrow = _resolve(uri)
     if arrow:
         import pyarrow.fs as pafs
 
         info = filesystem.get_file_info(path)
         if info.type == pafs.FileType.File:
-            return Listing([(uri, info.size)])
+            return Listing([(uri, info.size, identity.of_arrow(info, listed_at))])
         found = filesystem.get_file_info(pafs.FileSelector(path, recursive=True, allow_not_found=True))
-        entries = [(entry.path, entry.size) for entry in found if entry.type == pafs.FileType.File]
+        entries = [(entry.path, entry.size, identity.of_arrow(entry, listed_at)) for entry in found if entry.type == pafs.FileType.File]
     else:
         if filesystem.isfile(path):
-            return Listing([(uri, int(filesystem.size(path)))])
+            info = filesystem.info(path)
+            return Listing([(uri, int(info["size"]), identity.of_fsspec(info, listed_at))])
         if not filesystem.isdir(path):
             return Listing(exists=False)
-        entries = [(name, int(info["size"])) for name, info in filesystem.find(path, detail=True).items()]
+        found = filesystem.find(path, detail=True).items()
+        entries = [(name, int(info["size"]), identity.of_fsspec(info, listed_at)) for name, info in found]
     if not entries and not (arrow and info.type == pafs.FileType.Directory):
         return Listing(exists=False)
     root = path.rstrip("/")
-    visible = [(name, size) for name, size in entries if not any(part.startswith(".") for part in name[len(root) :].split("/"))]
-    return Listing(sorted((_uri_under(uri, root, name), size) for name, size in visible), is_prefix=True)
+    visible = [entry for entry in entries if not any(part.startswith(".") for part in entry[0][len(root) :].split("/"))]
+    return Listing(sorted((_uri_under(uri, root, name), size, known) for name, size, known in visible), is_prefix=True)

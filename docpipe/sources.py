@@ -21,24 +21,29 @@ from docpipe.reasons import RejectReason
 
 
 # Web archives: containers whose records are inputs of their own (docpipe/warc.py reads them).
-ARCHIVE_EXTENSIONS = (".warc", ".warc.gz")
+ARCHIVE_EXTENSIONS = (".warc", ".warc.gz", ".arc", ".arc.gz")
+# How each begins: a WARC's version line, an ARC's file header (its URI names the file itself).
+_ARCHIVE_STARTS = (b"WARC/", b"filedesc://")
 GZIP_MEMBER = b"\x1f\x8b\x08"
 
 
 def looks_like_archive(head: bytes) -> bool:
-    """True for the first bytes of a WARC file, plain or gzipped, whatever the file's name."""
+    """True for the first bytes of a WARC or ARC file, plain or gzipped, whatever the file's name."""
     if head.startswith(GZIP_MEMBER):
         try:
             head = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(head[:4096], 64)
         except zlib.error:
             return False
-    return head.startswith(b"WARC/")
+    return head.startswith(_ARCHIVE_STARTS)
 
 
 @dataclass(frozen=True)
 class Locator:
     location: str  # a local path, or a URI (whose query may carry connection options such as endpoint_override)
     record: int | None = None  # a record of the web archive at `location`: its byte offset
+    # The hash of the version the store holds for this input: bytes hashing to it need no parsing
+    # (a file touched, copied over or uploaded again unchanged).
+    stored_sha256: str | None = None
 
     @property
     def file_path(self) -> str:

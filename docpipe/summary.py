@@ -27,6 +27,7 @@ class RunSummary:
 
     def add(self, batch: BatchResult) -> None:
         self.documents += len(batch.documents)
+        self.skipped_known += batch.unchanged
         for doc in batch.documents:
             kind = doc.source.source_type.value if doc.source.source_type else "unknown"
             self.by_type_language[(kind, doc.language or "und")] += 1

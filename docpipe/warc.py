@@ -1,4 +1,4 @@
-"""Web archives (WARC) as containers of documents: each captured page, PDF or text its own input.
+"""Web archives (WARC, and the older ARC) as containers of documents: each captured page, PDF or text its own input.
 
 Planning scans an archive once, streaming (a record at a time, its payload hashed in chunks),
 and says of each record what it is: a document (its offset, payload sha256 and size), a
@@ -6,17 +6,25 @@ record that is not one (a request, a revisit, an image, a 404: counted, never a 
 a record that cannot be read (truncated, malformed: a reject naming the archive and offset).
 A worker then reads one record by seeking to its offset: a `.warc.gz` holds one gzip member
 per record, so an archive of many GB is split over batches and workers without being read
-whole by any of them. warcio does the reading.
+whole by any of them. warcio does the reading, and converts ARC records to WARC ones as it
+reads them (an ARC's file header becomes a warcinfo record, each capture a response).
+
+warcio prints what it notices of a damaged archive to stderr; here those lines go to the
+``docpipe.warc`` log at INFO instead, since the damage itself is the record's reject.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import sys
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+import warcio.archiveiterator
+import warcio.bufferedreaders
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeadersParser, StatusAndHeadersParserException
@@ -30,6 +38,8 @@ from parsers.source_types import SOURCE_TYPES, type_of_media
 _DOCUMENT_RECORDS = ("response", "resource")
 # A crawler's own files (wget's log and arguments) stored as resources: not captured content.
 _CRAWLER_SCHEMES = ("metadata:",)
+# A crawler's DNS lookups, which ARC files store as responses.
+_DNS_SCHEME = "dns:"
 _UNDECLARED = ("", "application/octet-stream", "binary/octet-stream")
 _HTTP = StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1"], verify=False)
 _TRUNCATED = "the record does not end where its Content-Length says: truncated, or its length is wrong"
@@ -41,6 +51,30 @@ _WARC_LINE = b"WARC/"
 # Errors a damaged record raises inside warcio and the decompressors it drives. An OSError is
 # the filesystem's, not the record's: it propagates (planning retries, a worker's read is `unreadable`).
 _DAMAGE = (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error, EOFError, ValueError)
+_log = logging.getLogger(__name__)
+
+
+class _LoggedStderr:
+    def write(self, text: str) -> int:
+        if text.strip():
+            _log.info("warcio: %s", " ".join(text.split()))
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+class _SysForWarcio:
+    """What warcio's reader modules see as `sys`: the real one, but for a stderr that writes to the log
+    (replacing sys.stderr itself would take every thread's output, not only warcio's)."""
+
+    stderr = _LoggedStderr()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(sys, name)
+
+
+warcio.archiveiterator.sys = warcio.bufferedreaders.sys = _SysForWarcio()
 
 
 @dataclass(frozen=True)
@@ -66,14 +100,16 @@ class _Record:
 
 def _open_record(record: object) -> _Record:
     """The payload stream of a warcio record and what its headers say of it."""
-    if record.format != "warc" or not record.rec_type:  # warcio also takes ARC records, and reads stray blank lines as a record
+    if record.format != "warc" or not record.rec_type:  # ARC records come converted; warcio reads stray blank lines as a record
         raise ArchiveLoadFailed("not a WARC record (no WARC-Type)")
     headers = record.rec_headers
     declared = headers.get_header("Content-Type") or ""
+    target = headers.get_header("WARC-Target-URI") or ""
     status, media = None, declared
     # Read the HTTP envelope from what the record says it holds, whatever its target URI:
-    # warcio only looks for one under http(s) URIs, and archives carry others.
-    if record.rec_type == "response" and declared.lower().startswith("application/http"):
+    # warcio only looks for one under http(s) URIs, and archives carry others. (An ARC says every
+    # capture is one, its DNS lookups too.)
+    if record.rec_type == "response" and declared.lower().startswith("application/http") and not target.lower().startswith(_DNS_SCHEME):
         record.http_headers = _HTTP.parse(record.raw_stream)
         try:
             status = int(record.http_headers.get_statuscode())
@@ -81,7 +117,7 @@ def _open_record(record: object) -> _Record:
             raise StatusAndHeadersParserException(f"no HTTP status: {record.http_headers.statusline!r}", "") from None
         media = record.http_headers.get_header("Content-Type") or ""
     return _Record(
-        record.rec_type, headers.get_header("WARC-Target-URI") or "", headers.get_header("WARC-Date") or "", status, media,
+        record.rec_type, target, headers.get_header("WARC-Date") or "", status, media,
         record.content_stream(),
     )
 
@@ -93,6 +129,8 @@ def _not_a_document(record: _Record, head: bytes | None) -> str | None:
         return record.rec_type
     if record.target_uri.lower().startswith(_CRAWLER_SCHEMES):
         return "crawler metadata"
+    if record.target_uri.lower().startswith(_DNS_SCHEME):
+        return "dns"
     if record.status is not None and not 200 <= record.status < 300:
         return f"HTTP {record.status}"
     media = record.media_type.partition(";")[0].strip().lower()
@@ -124,7 +162,7 @@ def scan_archive(handle: BinaryIO) -> Iterator[RecordScan]:
     damaged = False  # the last record read, or the stretch reading skipped, was damaged
     while start is not None:
         handle.seek(start)
-        records = ArchiveIterator(handle, no_record_parse=True)
+        records = ArchiveIterator(handle, no_record_parse=True, arc2warc=True)
         try:
             for raw in records:
                 offset = records.offset
@@ -176,7 +214,7 @@ def read_record(handle: BinaryIO, offset: int, archive: str, max_bytes: int) -> 
     """The payload of the record at ``offset`` of ``archive`` (open in ``handle``) and its source,
     with the record's URI, date, status and type as `origin`."""
     handle.seek(offset)
-    records = ArchiveIterator(handle, no_record_parse=True)
+    records = ArchiveIterator(handle, no_record_parse=True, arc2warc=True)
     path = f"{archive}#{offset}"
     try:
         raw = next(records)

@@ -5,9 +5,11 @@ orchestration here, a document a few ms to seconds. Inside a batch, documents ar
 in worker processes (all cores by default). A document's own failure is a reject row,
 never a task failure; task retries are kept for I/O that can succeed a second time.
 
-A batch's result is cached by the hashes of its inputs, the parameters that change the
-output, the digest of docpipe's own source and the versions of its parsers: a retried or re-run flow does not parse
-a finished batch again (``reprocess`` refreshes the cache).
+A batch's result is cached by its inputs' paths and identities (a web archive record's: its
+hash; a file's: its identity in the listing, which planning reads no bytes for), the
+parameters that change the output, the digest of docpipe's own source and the versions of its
+parsers: a retried or re-run flow does not parse a finished batch again (``reprocess``
+refreshes the cache). A batch holding a file with no settled identity is not cached.
 
 No ``from __future__ import annotations`` here: a served deployment loads this file by path
 and validates its parameters against the flow's annotations, which must be real classes.
@@ -31,13 +33,14 @@ from prefect.utilities.annotations import quote
 
 from docpipe import __version__
 from docpipe.batch import BatchResult, Input, Plan, plan, process_batch
-from docpipe.catalog import StoreBusy
+from docpipe.catalog import Seen, StoreBusy
 from docpipe.config import RunConfig
 from docpipe.dataset import DatasetStore
 from docpipe.discover import CredentialInURI, Discovery, discover
 from docpipe.isolation import Limits
 from docpipe.pipeline import Settings, code_version, parser_versions
 from docpipe.progress import report
+from docpipe.reasons import RejectReason
 from docpipe.summary import RunSummary
 
 def _worth_retrying(_task: Any, _task_run: Any, state: State) -> bool:
@@ -58,13 +61,16 @@ def _store(out_dir: str, config: RunConfig) -> DatasetStore:
     return DatasetStore(out_dir, lock_timeout=config.lock_timeout_seconds)
 
 
-def batch_cache_key(_context: Any, parameters: dict[str, Any]) -> str:
+def batch_cache_key(_context: Any, parameters: dict[str, Any]) -> str | None:
     inputs: list[Input] = parameters["inputs"]
     settings: Settings = parameters["settings"]
+    if any(i.sha256 is None and i.identity is None for i in inputs):
+        return None  # what the file holds is not known before its worker reads it
     digest = hashlib.sha256()
     # Paths as well as contents: a batch's documents carry their source paths, so the same files
-    # in another folder are another batch.
-    for part in (code_version(), repr(sorted(parser_versions().items())), repr(settings), *sorted(f"{i.path}\0{i.sha256}" for i in inputs)):
+    # in another folder are another batch. The stored version decides whether a file is parsed.
+    keys = sorted(f"{i.path}\0{i.sha256 or i.identity}\0{i.locator.stored_sha256}" for i in inputs)
+    for part in (code_version(), repr(sorted(parser_versions().items())), repr(settings), *keys):
         digest.update(part.encode())
     return f"docpipe-batch-{digest.hexdigest()}"
 
@@ -75,13 +81,13 @@ def discover_task(paths: Sequence[str]) -> Discovery:
 
 
 @task(name="plan", cache_policy=NO_CACHE, **_IO_RETRIES)
-def plan_task(out_dir: str, files: list[str], config: RunConfig) -> Plan:
+def plan_task(out_dir: str, found: Discovery, config: RunConfig) -> Plan:
     store = _store(out_dir, config)
     removed = store.recover()
     if removed:
         get_run_logger().warning("removed %d files left by an interrupted run", len(removed))
     store.ensure_datasets(datetime.now(timezone.utc))
-    return plan(files, store.known_inputs, reprocess=config.reprocess)
+    return plan(found, store.known_inputs, reprocess=config.reprocess)
 
 
 @task(
@@ -98,13 +104,13 @@ def process_batch_task(number: int, inputs: list[Input], settings: Settings, wor
 @task(name="write-batch", cache_policy=NO_CACHE, task_run_name="write-batch-{batch_id}", **_IO_RETRIES)
 def write_batch_task(out_dir: str, batch_id: str, result: BatchResult, run_id: str, config: RunConfig) -> tuple[int, int]:
     return _store(out_dir, config).commit_batch(
-        batch_id, result.documents, result.rejects, run_id=run_id, now=datetime.now(timezone.utc), replace=config.reprocess
+        batch_id, result.documents, result.rejects, run_id=run_id, now=datetime.now(timezone.utc), replace=config.reprocess, seen=result.seen
     )
 
 
 @task(name="record-run", cache_policy=NO_CACHE, **_IO_RETRIES)
-def record_run_task(out_dir: str, row: dict, config: RunConfig) -> None:
-    _store(out_dir, config).write_run(row)
+def record_run_task(out_dir: str, row: dict, archives: dict[str, Seen], config: RunConfig) -> None:
+    _store(out_dir, config).write_run(row, archives)
 
 
 def _publish(summary: RunSummary) -> None:
@@ -130,9 +136,9 @@ def ingest(paths: list[str], out_dir: str = "output", config: RunConfig = RunCon
     summary = RunSummary(run_id=run_id, out=out_dir)
 
     found = discover_task(paths)
-    work = plan_task(out_dir, found.files, config)
+    work = plan_task(out_dir, found, config)
     summary.files_seen = len(found.files)
-    summary.skipped_known = len(work.known)
+    summary.skipped_known = work.skipped_known
     summary.skipped_other = len(found.skipped)
     summary.records_skipped = work.records_skipped
     batches = work.batches(config.batch_size)
@@ -142,6 +148,7 @@ def ingest(paths: list[str], out_dir: str = "output", config: RunConfig = RunCon
     # Two batches in flight: one parses while the other's rows are written. Submitting every batch
     # at once would hold each finished batch's documents in memory until the run ends.
     numbered = iter(enumerate(batches))
+    internal_errors: set[str] = set()
     in_flight: dict[Any, int] = {}
 
     def submit_next() -> None:
@@ -158,6 +165,7 @@ def ingest(paths: list[str], out_dir: str = "output", config: RunConfig = RunCon
         # quote: Prefect would otherwise walk every block of the batch looking for futures (seconds per batch).
         write_batch_task(out_dir, f"{run_id}-{number:05d}", quote(result), run_id, config)
         summary.add(result)
+        internal_errors.update(reject.source.path for reject in result.rejects if reject.error_type == RejectReason.INTERNAL_ERROR)
         if future.state.name == "Cached":
             summary.batches_cached += 1
             report("done", len(batches[number]))
@@ -179,6 +187,7 @@ def ingest(paths: list[str], out_dir: str = "output", config: RunConfig = RunCon
             "docpipe_version": __version__,
             "code_version": code_version(),
         },
+        work.archives_stored(internal_errors),
         config,
     )
     _publish(summary)

@@ -6,6 +6,7 @@ import atexit
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,14 @@ def write_text_corpus(folder: Path, count: int) -> Path:
             encoding="utf-8",
         )
     return folder
+
+
+def settle() -> None:
+    """Wait out the tick of the clock that stamped files written a moment ago: until then their
+    identity is not settled (docpipe/identity.py), and a run reads them whatever it has stored."""
+    from docpipe.identity import FINE_SECONDS
+
+    time.sleep(FINE_SECONDS)
 
 
 def s3_corpus(tmp_path: Path, endpoint: str, prefix: str, notes: int) -> str:

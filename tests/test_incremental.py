@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import dataset_snapshot, write_text_corpus
+from conftest import dataset_snapshot, settle, write_text_corpus
 from docpipe.dataset import DatasetStore
 from docpipe.config import RunConfig
 
@@ -29,6 +29,7 @@ def test_a_rerun_takes_finished_batches_from_the_cache(prefect_server, tmp_path)
 
     (tmp_path / "corpus").mkdir()
     corpus = write_text_corpus(tmp_path / "corpus", FILES)
+    settle()  # a batch is cached by its files' identities
     first_state = ingest(paths=[str(corpus)], out_dir=str(tmp_path / "first"), config=RunConfig(batch_size=BATCH_SIZE, workers=1), return_state=True)
     # A new output folder knows none of the files, so every batch is planned again: only the cache can skip the parsing.
     second_state = ingest(paths=[str(corpus)], out_dir=str(tmp_path / "second"), config=RunConfig(batch_size=BATCH_SIZE, workers=1), return_state=True)

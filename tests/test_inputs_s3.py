@@ -14,6 +14,7 @@ import boto3
 import pytest
 
 from conftest import S3_BUCKET, S3_KEY_ID, S3_SECRET, s3_corpus
+from docpipe import remote
 from docpipe.cli import main
 from docpipe.config import RunConfig
 from docpipe.dataset import DatasetStore
@@ -25,7 +26,7 @@ def _no_credential_in(*texts: str) -> None:
         assert S3_SECRET not in text and S3_KEY_ID not in text
 
 
-def test_s3_inputs_are_ingested_skipped_when_known_and_a_changed_object_is_the_new_version(prefect_server, s3_endpoint, tmp_path):
+def test_s3_inputs_are_ingested_skipped_when_known_and_a_changed_object_is_the_new_version(prefect_server, s3_endpoint, tmp_path, monkeypatch):
     from prefect.client.orchestration import get_client
 
     from flows.ingest import ingest
@@ -44,10 +45,21 @@ def test_s3_inputs_are_ingested_skipped_when_known_and_a_changed_object_is_the_n
     assert (rerun.documents, rerun.skipped_known) == (0, 6)
 
     changed = "Field note 3, revised\n\nThe committee met again and approved the new pumps for the reservoir.\n"
-    boto3.client("s3", endpoint_url=s3_endpoint).put_object(Bucket=S3_BUCKET, Key="incoming/note-003.txt", Body=changed.encode())
+    client = boto3.client("s3", endpoint_url=s3_endpoint)
+    client.put_object(Bucket=S3_BUCKET, Key="incoming/note-003.txt", Body=changed.encode())
+    same = client.get_object(Bucket=S3_BUCKET, Key="incoming/note-001.txt")["Body"].read()
+    client.put_object(Bucket=S3_BUCKET, Key="incoming/note-001.txt", Body=same)  # uploaded again, unchanged
+    # Planning (in this process; the workers are processes of their own) opens no object: the
+    # unchanged ones are known by their listing, the two new uploads go to the workers.
+    opened = []
+    for name in ("open_sized", "open_stream"):
+        monkeypatch.setattr(remote, name, lambda uri, *rest, _real=getattr(remote, name): opened.append(uri) or _real(uri, *rest))
     third = ingest(paths=[uri], out_dir=str(out), config=config)
-    assert (third.documents, third.skipped_known) == (1, 5)
-    versions = [row for row in DatasetStore(str(out)).read("documents").to_pylist() if row["source_path"].endswith("note-003.txt")]
+    assert opened == []
+    assert (third.documents, third.skipped_known) == (1, 5)  # note-001 read again by its worker, not parsed
+    rows = DatasetStore(str(out)).read("documents").to_pylist()
+    assert len(rows) == 7 and sum(row["source_path"].endswith("note-001.txt") for row in rows) == 1
+    versions = [row for row in rows if row["source_path"].endswith("note-003.txt")]
     assert sorted((row["is_current"], row["text"].startswith("Field note 3, revised")) for row in versions) == [(False, False), (True, True)]
 
     # The credentials live in the environment only: not in a row, a Prefect parameter or a log line.

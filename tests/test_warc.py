@@ -6,6 +6,7 @@ and records copied byte for byte from the devset sample archive (tests/data/warc
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections import Counter
 
@@ -14,6 +15,7 @@ import pytest
 from conftest import DATA, RAW
 from docpipe.batch import expand
 from docpipe.config import RunConfig
+from docpipe.discover import discover
 from docpipe.dataset import DatasetStore
 from docpipe.document import Document
 from docpipe.isolation import run_isolated
@@ -48,7 +50,7 @@ def test_every_test_archive_has_its_expectation():
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_an_archive_gives_its_documents_its_unreadable_records_and_counts_the_rest(name):
     documents, damaged, skipped = EXPECTED[name]
-    items, not_documents = expand([str(WARC / name)])
+    items, not_documents = expand(discover([str(WARC / name)]))
     assert [item.locator.record for item in items if item.problem is None] == documents
     assert [item.locator.record for item in items if item.problem is not None] == damaged
     assert not_documents == Counter(skipped)
@@ -62,7 +64,7 @@ def test_a_damaged_record_read_by_a_worker_is_a_malformed_record_reject():
 
 
 def test_archive_records_come_out_as_the_same_documents_as_the_files_they_captured():
-    items, _ = expand([str(DEVSET_PAGES)])
+    items, _ = expand(discover([str(DEVSET_PAGES)]))
     items = [item for item in items if item.size < 60_000]  # the five smallest: the suite's time is counted
     files = {case["url"]: DATA / "html" / case["file"].split("/")[-1] for case in map(json.loads, open(WARC / "devset-pages-cases.jsonl"))}
     files["https://example.org/raw/001_focal_fpp-04-8_canada_mexico.pdf"] = RAW / "001_focal_fpp-04-8_canada_mexico.pdf"
@@ -100,3 +102,40 @@ def test_an_ingested_archive_lands_its_records_and_a_rerun_skips_them(prefect_se
     assert "http_status" not in json.loads(documents[f"{WARC}/example-resource.warc.gz#802"]["metadata"])  # a resource has no HTTP envelope
     rerun = ingest(paths=archives, out_dir=str(out), config=RunConfig(batch_size=2, workers=1))
     assert (rerun.documents, len(rerun.rejects), rerun.skipped_known) == (0, 0, 3)
+
+
+def _arc(gzipped: bool) -> bytes:
+    """An ARC (version 1) file as crawlers wrote them before WARC: its file header, a DNS lookup and a captured page."""
+    page = (DATA / "html" / "flowfx.de.tmux.html").read_bytes()
+    header_body = b"1 0 docpipe-test\nURL IP-address Archive-date Content-type Archive-length\n"
+    dns_body = b"20170306040206\nflowfx.de. 300 IN A 192.0.2.7\n"
+    http_body = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: %d\r\n\r\n%s" % (len(page), page)
+    records = [
+        b"filedesc://test.arc 0.0.0.0 20170306040206 text/plain %d\n%s\n" % (len(header_body), header_body),
+        b"dns:flowfx.de 192.0.2.1 20170306040206 text/dns %d\n%s\n" % (len(dns_body), dns_body),
+        b"https://flowfx.de/blog/tmux/ 192.0.2.7 20170306040207 text/html %d\n%s\n" % (len(http_body), http_body),
+    ]
+    # A compressed ARC, like a compressed WARC, holds one gzip member per record.
+    return b"".join(gzip.compress(record) for record in records) if gzipped else b"".join(records)
+
+
+@pytest.mark.parametrize("name", ["capture.arc", "capture.arc.gz"])
+def test_an_arc_file_is_a_container_like_a_warc(tmp_path, name):
+    (tmp_path / name).write_bytes(_arc(name.endswith(".gz")))
+    found = discover([str(tmp_path)])
+    assert found.files == [str(tmp_path / name)]
+    items, not_documents = expand(found)
+    assert not_documents == Counter({"warcinfo": 1, "dns": 1})
+    (item,) = items
+    record, original = run_isolated([item.locator, str(DATA / "html" / "flowfx.de.tmux.html")], Settings(), workers=1)
+    assert isinstance(record, Document) and record.source.path == f"{tmp_path / name}#{item.locator.record}"
+    assert (record.source.sha256, record.text) == (original.source.sha256, original.text)
+    assert record.source.origin["warc_target_uri"] == "https://flowfx.de/blog/tmux/" and record.source.origin["http_status"] == "200"
+
+
+def test_warcio_s_warnings_go_to_the_log_not_to_stderr(capfd, caplog):
+    with caplog.at_level("INFO", logger="docpipe.warc"):
+        outcome = process_path(Locator(str(WARC / "example-trunc.warc"), 1197))
+    assert outcome.error_type == "malformed_record"
+    assert capfd.readouterr().err == ""
+    assert any("Record not followed by newline" in message for message in caplog.messages)
