@@ -1,0 +1,68 @@
+"""The BeautifulSoup tree of a page, built on lxml at the least cost bs4 allows.
+
+Building the soup is most of an HTML page's cost, all of it Python work per element. Two
+savings, neither changing the tree:
+
+* a tree builder (bs4's lxml one) that hands each element straight to the soup: lxml's HTML
+  parser knows no namespaces and gives attribute values as strings, so the namespace
+  bookkeeping and the attribute dictionaries rebuilt twice per element (each value run
+  through a conversion for the non-strings an XML builder may see) have nothing to do. A
+  namespaced name, should one ever come, still takes bs4's own way;
+* no cyclic garbage collection while the tree lives (``parsers/gc_pause.py``): every
+  element links to its parent and neighbours, so each collection would walk the whole
+  tree again. The tree is taken apart when the caller is done (``Tag.decompose``), so
+  reference counting frees it at once and nothing is left for a later collection.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
+from bs4.builder import LXMLTreeBuilder
+from bs4.element import AttributeDict
+
+from parsers.gc_pause import cyclic_collection_paused
+
+
+class _HtmlTreeBuilder(LXMLTreeBuilder):
+    """bs4's lxml HTML builder without the namespace work HTML never needs."""
+
+    def start(self, tag: str, attrib: dict[str, str], nsmap: dict[str, str] = {}) -> None:  # noqa: B006 (lxml's signature)
+        if nsmap or tag[0] == "{" or len(self.nsmaps) > 1:
+            super().start(tag, attrib, nsmap)
+            return
+        self.soup.handle_starttag(tag, None, None, attrib)
+
+    def end(self, tag: str) -> None:
+        if tag[0] == "{" or len(self.nsmaps) > 1:
+            super().end(tag)
+            return
+        soup = self.soup
+        soup.endData()
+        soup.handle_endtag(tag, None)
+
+    def data(self, data: str) -> None:
+        self.soup.handle_data(data)
+
+
+@contextmanager
+def parsed(markup: str) -> Iterator[BeautifulSoup]:
+    """The soup of ``markup``, for the time of the block. Class values stay strings: the
+    rules split them their own way, and faster. Nothing read from the soup may outlive the
+    block but plain strings: it is decomposed on the way out."""
+    with cyclic_collection_paused():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)  # XHTML served as HTML reads fine
+            builder = _HtmlTreeBuilder(multi_valued_attributes=None, attribute_dict_class=AttributeDict)
+            soup = BeautifulSoup(markup, builder=builder)
+        try:
+            yield soup
+        finally:
+            # Each child of the root in turn: the root's own decompose stops at itself (bs4
+            # links its first child to it only one way).
+            for child in list(soup.contents):
+                child.decompose()
+            soup.decompose()
