@@ -43,7 +43,7 @@ from docpipe.rules import Rule
 from parsers.normalise import normalise_text
 from parsers import html_rules
 from parsers.encoding import decode, declared_html_charset
-from parsers.html_soup import parsed
+from parsers.html_soup import first, parsed
 from parsers.html_metadata import byline_authors, date_from_lines, extract_json_ld, json_ld_article_body, read_metadata
 
 PARSER_NAME = f"beautifulsoup4 {package_metadata.version('beautifulsoup4')} + lxml {package_metadata.version('lxml')}"
@@ -634,7 +634,7 @@ def _read_soup(doc: Document, soup: BeautifulSoup, raw_text: str, text: str, jso
     """The metadata and the blocks of ``doc``, from its ``soup``, the page's markup as it came
     (``raw_text``) and as it was parsed (``text``), and its JSON-LD objects."""
     read_metadata(soup, raw_text, json_ld, doc)
-    body = soup.body or soup
+    body = first(soup, "body") or soup
     body_chars = _visible_chars(_TAG.sub("", text))
     cut = len(doc.removed)
     walker = _walk(doc, body, body_chars, rules=True)
