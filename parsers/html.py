@@ -626,7 +626,7 @@ def parse_html(data: bytes, source: Source) -> Document:
     doc = Document(source=source, parser=PARSER_NAME)
     json_ld = doc.enrich([], extract_json_ld, text)
     markup = _FURNITURE.sub(lambda match: _cut(match, doc), _PRUNE.sub(" ", text))
-    with parsed(markup) as soup:
+    with parsed(markup, trimmed=_BLOCK_TAGS) as soup:
         return _read_soup(doc, soup, text, markup, json_ld)
 
 

@@ -32,26 +32,42 @@ from parsers.gc_pause import cyclic_collection_paused
 
 
 INDEXED = frozenset({"h1", "time", "head", "body"})
+_SPACES = BeautifulSoup.ASCII_SPACES  # what bs4 itself takes for white space between elements
 
 
 class _HtmlTreeBuilder(LXMLTreeBuilder):
     """bs4's lxml HTML builder without the namespace work HTML never needs, listing the
-    elements of the ``INDEXED`` names in document order."""
+    elements of the ``INDEXED`` names in document order, and leaving out the text of only
+    white space at the inner edges of the ``trimmed`` elements (see ``parsed``)."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, trimmed: frozenset[str] = frozenset(), **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.elements: dict[str, list[Tag]] = {name: [] for name in INDEXED}
+        self.trimmed = trimmed
+        self.just_opened = False  # nothing but comments since the start tag of a trimmed element
+
+    def _trim(self, closing: bool) -> None:
+        """Leave out the pending text if it is only white space at an inner edge of a trimmed element."""
+        soup = self.soup
+        pending = soup.current_data
+        if pending and (closing or self.just_opened) and not soup.preserve_whitespace_tag_stack and not "".join(pending).strip(_SPACES):
+            pending.clear()
 
     def start(self, tag: str, attrib: dict[str, str], nsmap: dict[str, str] = {}) -> None:  # noqa: B006 (lxml's signature)
+        self._trim(False)
         if nsmap or tag[0] == "{" or len(self.nsmaps) > 1:
             super().start(tag, attrib, nsmap)
             element = self.soup.currentTag
         else:
             element = self.soup.handle_starttag(tag, None, None, attrib)
-        if element.name in INDEXED:
-            self.elements[element.name].append(element)
+        name = element.name
+        self.just_opened = name in self.trimmed
+        if name in INDEXED:
+            self.elements[name].append(element)
 
     def end(self, tag: str) -> None:
+        self._trim(tag in self.trimmed)
+        self.just_opened = False
         if tag[0] == "{" or len(self.nsmaps) > 1:
             super().end(tag)
             return
@@ -76,14 +92,20 @@ def first(soup: BeautifulSoup, name: str) -> Tag | None:
 
 
 @contextmanager
-def parsed(markup: str) -> Iterator[BeautifulSoup]:
+def parsed(markup: str, trimmed: frozenset[str] = frozenset()) -> Iterator[BeautifulSoup]:
     """The soup of ``markup``, for the time of the block. Class values stay strings: the
     rules split them their own way, and faster. Nothing read from the soup may outlive the
-    block but plain strings: it is decomposed on the way out."""
+    block but plain strings: it is decomposed on the way out.
+
+    ``trimmed``: elements whose reader strips the white space at the start and end of their
+    text (blocks: a paragraph's text is the same without its indentation). Text of only white
+    space right after such an element's start tag or right before its end tag is not made
+    into a node: in pretty-printed markup, most of the strings bs4 would build. Inside <pre>
+    and <textarea> white space stays, as bs4 keeps it."""
     with cyclic_collection_paused():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)  # XHTML served as HTML reads fine
-            builder = _HtmlTreeBuilder(multi_valued_attributes=None, attribute_dict_class=AttributeDict)
+            builder = _HtmlTreeBuilder(trimmed, multi_valued_attributes=None, attribute_dict_class=AttributeDict)
             soup = BeautifulSoup(markup, builder=builder)
         try:
             yield soup
