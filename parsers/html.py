@@ -6,7 +6,8 @@ Steps, cheapest first:
    detection finds) and cut, with regular expressions before BeautifulSoup sees it, what
    never carries text (script, style, svg, template, noscript, comments) and the page
    furniture named by its element (nav, aside, footer, select; recorded as removed):
-   building the soup is the dominant cost, and it grows with every element it is given.
+   building the soup is the dominant cost, and it grows with every element it is given
+   (``parsers/html_soup.py`` builds it as cheaply as bs4 allows).
 2. One walk over <body> builds candidate blocks. Boilerplate subtrees (the named rules of
    ``parsers/html_rules.py``), controls and hidden elements are skipped there, each recorded in
    ``Document.removed``.
