@@ -138,13 +138,18 @@ class _Walker:
     def flush(self, kind: BlockKind, level: int | None, tag: str) -> None:
         if not self.parts:
             return
-        raw = normalise_text("".join(self.parts))
+        joined = "".join(self.parts)
         self.parts.clear()  # in place: walk() holds a reference to this list
         links, self.link_chars = self.link_chars, 0
         if kind is BlockKind.CODE:
+            raw = normalise_text(joined)
             text = "\n".join(line.rstrip() for line in raw.replace(_LINE_BREAK, "\n").strip("\n").split("\n"))
+        elif joined.isspace():  # white space between blocks, the commonest flush: no block
+            return
+        elif _LINE_BREAK not in joined:
+            text = _SPACES.sub(" ", normalise_text(joined)).strip()
         else:
-            text = "\n".join(line.strip() for line in _SPACES.sub(" ", raw).split(_LINE_BREAK))
+            text = "\n".join(line.strip() for line in _SPACES.sub(" ", normalise_text(joined)).split(_LINE_BREAK))
             text = _BLANK_LINES.sub("\n", text).strip()
         if text:
             self.blocks.append(_Raw(kind, text, level, tuple(self.chain), links, tag))
