@@ -3,7 +3,8 @@
 Building the soup is most of an HTML page's cost, all of it Python work per element. Two
 savings, neither changing the tree, and one index:
 
-* a tree builder (bs4's lxml one) that hands each element straight to the soup: lxml's HTML
+* a tree builder (bs4's lxml one) that hands each element straight to the soup, and closes
+  the open element itself when that is the one that ends (the usual case): lxml's HTML
   parser knows no namespaces and gives attribute values as strings, so the namespace
   bookkeeping and the attribute dictionaries rebuilt twice per element (each value run
   through a conversion for the non-strings an XML builder may see) have nothing to do. A
@@ -73,10 +74,13 @@ class _HtmlTreeBuilder(LXMLTreeBuilder):
             return
         soup = self.soup
         soup.endData()
-        soup.handle_endtag(tag, None)
+        if soup.currentTag.name == tag and soup.currentTag.prefix is None:
+            soup.popTag()  # what handle_endtag comes to when the element closed is the one open
+        else:
+            soup.handle_endtag(tag, None)
 
     def data(self, data: str) -> None:
-        self.soup.handle_data(data)
+        self.soup.current_data.append(data)  # all handle_data does
 
 
 def elements(soup: BeautifulSoup, name: str) -> list[Tag]:
