@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from docpipe.document import Document
+from parsers.html_soup import elements, first
 from parsers.normalise import normalise_date
 
 _JSON_LD = re.compile(r"<script[^>]+application/ld\+json[^>]*>(.*?)</script\s*>", re.I | re.S)
@@ -119,7 +120,7 @@ def json_ld_article_body(objects: list[dict[str, Any]]) -> str | None:
 
 def _meta_map(soup: BeautifulSoup) -> dict[str, str]:
     found: dict[str, str] = {}
-    for meta in (soup.head or soup).find_all("meta"):
+    for meta in (first(soup, "head") or soup).find_all("meta"):
         key = meta.get("property") or meta.get("name") or meta.get("itemprop") or meta.get("http-equiv")
         value = meta.get("content")
         if key and value and value.strip():
@@ -236,19 +237,22 @@ def _article_time(soup: BeautifulSoup, html: str) -> str | None:
     the first in the nearest element around the <h1> that holds one outside a teaser (a
     related post: a linked sub-heading with its own date), never one further out. Without an
     <h1>, the first <time> of the markup ``html``."""
-    for marked in ({"itemprop": "datePublished"}, {"pubdate": True}):
-        found = soup.find("time", attrs={**marked, "datetime": True})
-        if isinstance(found, Tag):
+    times = [time for time in elements(soup, "time") if "datetime" in time.attrs]
+    for marked in (lambda time: time.get("itemprop") == "datePublished", lambda time: "pubdate" in time.attrs):
+        found = next((time for time in times if marked(time)), None)
+        if found is not None:
             return str(found["datetime"])
-    h1 = soup.find("h1")
+    h1 = first(soup, "h1")
     if h1 is None:
         match = _TIME.search(html)
         return match.group(1) if match else None
+    # Each <time> with the ids of the elements around it: which ones an ancestor holds.
+    around = [(time, {id(parent) for parent in time.parents}) for time in times]
     for ancestor in h1.parents:
         if ancestor.name in ("body", "html") or ancestor.parent is None:
             break
-        for found in ancestor.find_all("time", attrs={"datetime": True}):
-            if not _in_teaser(found, ancestor):
+        for found, parents in around:
+            if id(ancestor) in parents and not _in_teaser(found, ancestor):
                 return str(found["datetime"])
     return None
 
@@ -266,9 +270,9 @@ def _in_teaser(element: Tag, container: Tag) -> bool:
 
 
 def _title(soup: BeautifulSoup, meta: dict[str, str], article: dict[str, Any], names: list[str]) -> str | None:
-    head = soup.head or soup
+    head = first(soup, "head") or soup
     title_tag = head.find("title")
-    h1 = soup.find("h1")
+    h1 = first(soup, "h1")
     heading = " ".join(h1.get_text(" ").split()) if h1 else None
     title = _first(meta, _META_TITLE) or (article.get("headline") if isinstance(article.get("headline"), str) else None)
     if title:
@@ -301,7 +305,7 @@ def _published(soup: BeautifulSoup, meta: dict[str, str], article: dict[str, Any
 
 
 def _canonical_url(soup: BeautifulSoup, meta: dict[str, str]) -> str | None:
-    canonical = (soup.head or soup).find("link", rel="canonical")
+    canonical = (first(soup, "head") or soup).find("link", rel="canonical")
     return (canonical.get("href") if canonical else None) or meta.get("og:url")
 
 

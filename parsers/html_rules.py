@@ -176,7 +176,12 @@ def is_hidden(attrs: dict, class_value: str) -> bool:
     style = attrs.get("style")
     if style and _HIDDEN_STYLE.search(style):
         return True
-    return bool(class_value) and any(c.lower() in HIDDEN_CLASSES for c in class_value.split())
+    return bool(class_value) and _hidden_class(class_value)
+
+
+@lru_cache(maxsize=16384)
+def _hidden_class(class_value: str) -> bool:
+    return any(c.lower() in HIDDEN_CLASSES for c in class_value.split())
 
 
 @lru_cache(maxsize=65536)

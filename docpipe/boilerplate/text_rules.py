@@ -187,8 +187,18 @@ _SOURCE_LINE = re.compile(
 )
 
 
+# Every credit has its slash, colon or bracket ("AP Photo/...", "Foto: ...", "(Photo ...)"):
+# a text without any is no credit, and the search for one tries every position of it.
+_CREDIT_MARKS = ("/", ":", "(")
+
+
 def _credit_at_end(text: str) -> re.Match[str] | None:
-    return _CREDIT_AT_END.search(text[-_CREDIT_TAIL:])
+    tail = text[-_CREDIT_TAIL:]
+    return _CREDIT_AT_END.search(tail) if any(mark in tail for mark in _CREDIT_MARKS) else None
+
+
+def _photo_credit(text: str) -> bool:
+    return any(mark in text for mark in _CREDIT_MARKS) and bool(_CREDIT_ALONE.match(text) or _credit_at_end(text))
 
 
 def _date_line(text: str) -> bool:
@@ -224,6 +234,8 @@ def _one_date(text: str) -> bool:
 
 
 def _spam_bio(text: str) -> bool:
+    if len(text) > 300 or text.count(".") + text.count("!") < 2:  # three sentences have two stops between them
+        return False
     sentences = [s.strip(" “”\"'") for s in re.split(r"[.!]\s*", text.strip(" “”\"'")) if s.strip(" “”\"'")]
     if len(sentences) < 3 or len(text) > 300:
         return False
@@ -322,7 +334,7 @@ COMMENT_POLICY = _searching(
 )
 PHOTO_CREDIT = _rule(
     "photo-credit", "a photo credit, alone or ending a caption ('AP Photo/...', 'Foto: ...'); cut from the end of a longer paragraph",
-    lambda t: bool(_CREDIT_ALONE.match(t) or _credit_at_end(t)), max_chars=_CAPTION_MAX,
+    _photo_credit, max_chars=_CAPTION_MAX,
 )
 # Order matters: the first rule whose test passes names the removal.
 TEXT_RULES: tuple[TextRule, ...] = (
@@ -361,15 +373,21 @@ TEXT_RULES: tuple[TextRule, ...] = (
 _SPARED = (BlockKind.TABLE, BlockKind.CODE, BlockKind.NOTE, BlockKind.REFERENCE)
 
 
+_LONGEST = max(rule.max_chars for rule in TEXT_RULES)  # longer blocks are no rule's
+
+
 def rule_for(block: Block) -> TextRule | None:
     """The first text rule that takes this block, or None."""
     if block.kind in _SPARED:
         return None
     text = block.text.strip()
+    length = len(text)
+    if length > _LONGEST:
+        return None
     lower = text.lower()
     heading = block.kind is BlockKind.HEADING
     for rule in TEXT_RULES:
-        if len(text) > rule.max_chars or (heading and not rule.headings):
+        if length > rule.max_chars or (heading and not rule.headings):
             continue
         if rule.hints and not any(hint in lower for hint in rule.hints):
             continue

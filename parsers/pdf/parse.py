@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import gc
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pdfminer
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 
 from docpipe.document import Document, RejectedInput, Source
 from docpipe.reasons import RejectReason
+from parsers.gc_pause import cyclic_collection_paused
 from parsers.pdf import blocks, front_matter, furniture, guard, layout, metadata, paragraphs
 from parsers.pdf.limits import PdfLimits
 from parsers.pdf.model import PageBlock
@@ -36,7 +34,7 @@ def parse_pdf(data: bytes, source: Source, limits: PdfLimits = PdfLimits()) -> D
     found: list[PageBlock] = []
     failed_pages = 0
     first_page_figures = ""
-    with _cyclic_collection_paused():
+    with cyclic_collection_paused():
         for number, page in enumerate(pages, start=1):
             guard.refuse_inflation_bomb(page, number, limits.max_content_bytes)
             try:
@@ -63,24 +61,6 @@ def parse_pdf(data: bytes, source: Source, limits: PdfLimits = PdfLimits()) -> D
     # 8. metadata: identifiers, DOI, date and publisher the pages print.
     doc.enrich(None, metadata.read_printed_metadata, doc, found, first_page_figures)
     return doc
-
-
-@contextmanager
-def _cyclic_collection_paused() -> Iterator[None]:
-    """No cyclic garbage collection while the pages are laid out.
-
-    pdfminer allocates several objects per glyph, which live until their page is done and
-    form almost no reference cycles (about a thousand objects in cycles per paper, freed at
-    the next collection after this): the collector would walk the millions of others again
-    and again for nothing, 7-9% of the parse.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _refuse_unreadable(doc: Document, found: list[PageBlock], failed_pages: int, pages: int) -> None:
