@@ -6,6 +6,7 @@ import atexit
 import os
 import shutil
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -41,8 +42,10 @@ S3_BUCKET = "docpipe-test"
 def s3_endpoint():
     """One local S3-compatible server (moto) on 127.0.0.1 for every test, with the bucket `docpipe-test`
     (credentials: S3_KEY_ID, S3_SECRET); each test module keeps to prefixes of its own."""
+    from moto.s3.responses import S3Response
     from moto.server import ThreadedMotoServer
 
+    _atomic_conditional_writes(S3Response)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
@@ -52,6 +55,21 @@ def s3_endpoint():
     boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket=S3_BUCKET)
     yield endpoint
     server.stop()
+
+
+def _atomic_conditional_writes(response_class) -> None:
+    """S3 creates an object ``If-None-Match: *`` atomically; moto checks, then writes, on
+    whichever server thread the request came in on, so two writers racing for the output
+    root's lock could both get it (a flaky overlap test, not a docpipe bug). One PUT at a time
+    makes the test server keep S3's promise."""
+    put_object = response_class.put_object
+    one_at_a_time = threading.Lock()
+
+    def atomic_put_object(self):
+        with one_at_a_time:
+            return put_object(self)
+
+    response_class.put_object = atomic_put_object
 
 
 def write_text_corpus(folder: Path, count: int) -> Path:
