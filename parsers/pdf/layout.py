@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Iterator
+from operator import attrgetter
 from typing import Any
 
 from pdfminer.converter import PDFPageAggregator
@@ -163,6 +164,9 @@ class BoundedAggregator(PDFPageAggregator):
             return self.handle_undefined_char(font, cid)
 
 
+_X0, _Y0, _X1, _Y1 = attrgetter("x0"), attrgetter("y0"), attrgetter("x1"), attrgetter("y1")
+
+
 class _TextLine(LTTextLineHorizontal):
     """pdfminer's horizontal line, minus a method call per glyph where its answer is known."""
 
@@ -189,7 +193,7 @@ def _text_line(glyphs: list[LTChar], word_margin: float) -> _TextLine:
     line._objs = items
     line._x1 = right
     # From pdfminer's empty box, as it grows it (its bounds are INF, and NaN never wins).
-    line.set_bbox((min(INF, *(g.x0 for g in glyphs)), min(INF, *(g.y0 for g in glyphs)), max(-INF, *(g.x1 for g in glyphs)), max(-INF, *(g.y1 for g in glyphs))))
+    line.set_bbox((min(INF, *map(_X0, glyphs)), min(INF, *map(_Y0, glyphs)), max(-INF, *map(_X1, glyphs)), max(-INF, *map(_Y1, glyphs))))
     return line
 
 
@@ -213,8 +217,8 @@ class _TextPage(LTPage):
             if previous is not None:
                 # pdfminer's halign: the two overlap vertically by more than line_overlap of
                 # the smaller height, and lie closer than char_margin of the wider width.
-                a0, b0, a1, b1 = previous.x0, previous.y0, previous.x1, previous.y1
-                c0, d0, c1, d1 = glyph.x0, glyph.y0, glyph.x1, glyph.y1
+                a0, b0, a1, b1 = previous.bbox
+                c0, d0, c1, d1 = glyph.bbox
                 aligned = False
                 if d0 <= b1 and b0 <= d1 and min(previous.height, glyph.height) * overlap < min(abs(b0 - d1), abs(b1 - d0)):
                     distance = 0 if c0 <= a1 and a0 <= c1 else min(abs(a0 - c1), abs(a1 - c0))
