@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LTChar, LTContainer
+from pdfminer.layout import LTAnno, LTChar, LTContainer, LTTextLine
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 
@@ -246,28 +246,36 @@ def test_page_with_runaway_glyph_count_is_rejected() -> None:
     assert refusal.value.reason == "layout_runaway" and "page 1 " in refusal.value.message
 
 
-def _glyphs(path: Path, device_of: Callable[[PDFResourceManager], PDFPageAggregator]) -> list[dict[str, object]]:
-    """Every glyph of the first page as the device lays it out: its attributes (colour and graphic state aside)."""
+def _layout(path: Path, device_of: Callable[[PDFResourceManager], PDFPageAggregator]) -> list[object]:
+    """The first page as the device lays it out: each text box and line with its box, each
+    space pdfminer inferred, each glyph with its attributes (colour and graphic state aside)."""
     resources = PDFResourceManager()
     device = device_of(resources)
     with path.open("rb") as handle:
         PDFPageInterpreter(resources, device).process_page(next(PDFPage.get_pages(handle)))
-    found, pending = [], [device.get_result()]
-    while pending:
-        for item in pending.pop():
+    found: list[object] = []
+
+    def walk(container: LTContainer) -> None:
+        for item in container:
             if isinstance(item, LTChar):
                 found.append({k: v for k, v in vars(item).items() if k not in ("ncs", "graphicstate")})
+            elif isinstance(item, LTAnno):
+                found.append(item.get_text())
             elif isinstance(item, LTContainer):
-                pending.append(item)
+                found.append(("line" if isinstance(item, LTTextLine) else type(item).__name__, item.bbox))
+                walk(item)
+
+    walk(device.get_result())
     return found
 
 
-def test_the_glyphs_are_those_pdfminer_makes() -> None:
-    # The parser builds the usual glyph itself, with less work than pdfminer: not a different one.
+def test_the_layout_is_the_one_pdfminer_makes() -> None:
+    # The parser builds the usual glyph and groups glyphs into lines itself, with less work
+    # than pdfminer: not into different ones.
     for path in (HINDAWI, BMC):
-        ours = _glyphs(path, lambda resources: BoundedAggregator(resources, 10**6))
-        assert len(ours) > 100
-        assert ours == _glyphs(path, lambda resources: PDFPageAggregator(resources, laparams=LAYOUT_PARAMS))
+        ours = _layout(path, lambda resources: BoundedAggregator(resources, 10**6))
+        assert sum(isinstance(item, dict) for item in ours) > 100 and " " in ours
+        assert ours == _layout(path, lambda resources: PDFPageAggregator(resources, laparams=LAYOUT_PARAMS))
 
 
 def _typeset(path: Path, lines: list[str], overprint_line: int | None = None) -> None:

@@ -5,20 +5,36 @@ boxes but order the boxes ourselves (bands cut by full-width boxes, columns foun
 boxes' horizontal extents), which lets us turn off its hierarchical box grouping
 (``boxes_flow=None``): that grouping grows with the square of the boxes on a page and
 interleaves columns when side headings or margin notes stand beside the text.
+
+Glyphs and lines are pdfminer's, built here with less work where the text is unrotated
+(``BoundedAggregator.render_string_horizontal``, ``_TextPage``): the same objects, field by
+field (tests/test_pdf_parser.py compares the two).
 """
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from operator import attrgetter
 from typing import Any
 
 from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LAParams, LTChar, LTFigure, LTLayoutContainer, LTPage, LTTextBox, LTTextLine
+from pdfminer.layout import (
+    LAParams,
+    LTAnno,
+    LTChar,
+    LTComponent,
+    LTFigure,
+    LTLayoutContainer,
+    LTPage,
+    LTTextBox,
+    LTTextLine,
+    LTTextLineHorizontal,
+)
 from pdfminer.pdffont import PDFFont, PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFResourceManager, PDFTextState
 from pdfminer.pdfpage import PDFPage
-from pdfminer.utils import Matrix
+from pdfminer.utils import INF, Matrix, Point, apply_matrix_rect
 
 from docpipe.document import RejectedInput
 from docpipe.reasons import RejectReason
@@ -47,10 +63,14 @@ class BoundedAggregator(PDFPageAggregator):
         super().__init__(resources, laparams=LAYOUT_PARAMS)
         self.max_glyphs = max_glyphs
         self.glyphs = 0
+        # Each font's codes met so far: their text and advance width.
+        self._glyph_codes: dict[PDFFont, dict[int, tuple[str, float]]] = {}
 
     def begin_page(self, page: PDFPage, ctm: Matrix) -> None:
         self.glyphs = 0
-        super().begin_page(page, ctm)
+        # pdfminer's begin_page, with our page: the same layout analysis, less work per glyph.
+        x0, y0, x1, y1 = apply_matrix_rect(ctm, page.mediabox)
+        self.cur_item = _TextPage(self.pageno, (0, 0, abs(x0 - x1), abs(y0 - y1)))
 
     def paint_path(self, *args: Any, **kwargs: Any) -> None:
         pass
@@ -67,39 +87,158 @@ class BoundedAggregator(PDFPageAggregator):
             raise RejectedInput(RejectReason.LAYOUT_RUNAWAY, f"page {self.pageno} has more than {self.max_glyphs} glyphs")
         super().render_string(textstate, seq, ncs, graphicstate)
 
-    def render_char(
-        self, matrix: Matrix, font: PDFFont, fontsize: float, scaling: float, rise: float, cid: int, ncs: Any, graphicstate: Any
-    ) -> float:
-        """pdfminer's own render_char, the same LTChar made with less work for the usual glyph.
+    def render_string_horizontal(
+        self,
+        seq: list,
+        matrix: Matrix,
+        pos: Point,
+        font: PDFFont,
+        fontsize: float,
+        scaling: float,
+        charspace: float,
+        wordspace: float,
+        rise: float,
+        dxscale: float,
+        ncs: Any,
+        graphicstate: Any,
+    ) -> Point:
+        """pdfminer's own loop over a string's glyphs, making the same LTChars with less work.
 
-        A glyph of a horizontal font drawn unrotated (most of them) needs neither pdfminer's
-        generic rectangle transform (four corners) nor its chain of constructors: building
-        it directly saves a tenth of the whole parse. Any other glyph goes to pdfminer.
+        Text drawn unrotated (most of it) needs neither pdfminer's generic rectangle transform
+        (four corners) nor its chain of constructors nor a method call per glyph: its glyphs
+        share their baseline and height, and a font maps a code to the same text and advance
+        every time. Rotated or skewed text goes to pdfminer.
         """
         a, b, c, d, e, f = matrix
-        if b or c or font.is_vertical():
-            return super().render_char(matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate)
-        try:
-            text = font.to_unichr(cid)
-        except PDFUnicodeNotDefined:
-            text = self.handle_undefined_char(font, cid)
-        adv = font.char_width(cid) * fontsize * scaling
+        if b or c:
+            return super().render_string_horizontal(
+                seq, matrix, pos, font, fontsize, scaling, charspace, wordspace, rise, dxscale, ncs, graphicstate
+            )
+        x, y = pos
+        known = self._glyph_codes.get(font)
+        if known is None:
+            known = self._glyph_codes[font] = {}
         bottom = font.get_descent() * fontsize + rise
-        # pdfminer's box (0, bottom, adv, bottom + fontsize) through the matrix, as it computes it.
-        left, right = a * 0 + c * bottom + e, a * adv + c * bottom + e
-        low, high = b * 0 + d * bottom + f, b * 0 + d * (bottom + fontsize) + f
-        glyph = LTChar.__new__(LTChar)
-        glyph._text = text
-        glyph.matrix = matrix
-        glyph.fontname = font.fontname
-        glyph.ncs = ncs
-        glyph.graphicstate = graphicstate
-        glyph.adv = adv
-        glyph.upright = a * d * scaling > 0
-        glyph.set_bbox((min(left, right), min(low, high), max(left, right), max(low, high)))
-        glyph.size = glyph.height
-        self.cur_item.add(glyph)
-        return adv
+        # pdfminer's box (0, bottom, adv, bottom + fontsize) through the glyph's matrix
+        # (the string's, moved to the pen), with its arithmetic: with b = c = 0 only the left
+        # and right edges move along the string.
+        origin_y = x * b + y * d + f
+        low, high = b * 0 + d * bottom + origin_y, b * 0 + d * (bottom + fontsize) + origin_y
+        y0, y1 = min(low, high), max(low, high)
+        upright = a * d * scaling > 0
+        fontname = font.fontname
+        add = self.cur_item.add
+        needcharspace = False
+        for obj in seq:
+            if isinstance(obj, (int, float)):
+                x -= obj * dxscale
+                needcharspace = True
+            elif isinstance(obj, bytes):
+                for cid in font.decode(obj):
+                    if needcharspace:
+                        x += charspace
+                    code = known.get(cid)
+                    if code is None:
+                        code = known[cid] = (self._unicode(font, cid), font.char_width(cid))
+                    adv = code[1] * fontsize * scaling
+                    origin_x = x * a + y * c + e
+                    left, right = a * 0 + c * bottom + origin_x, a * adv + c * bottom + origin_x
+                    glyph = LTChar.__new__(LTChar)
+                    glyph._text = code[0]
+                    glyph.matrix = (a, b, c, d, origin_x, origin_y)
+                    glyph.fontname = fontname
+                    glyph.ncs = ncs
+                    glyph.graphicstate = graphicstate
+                    glyph.adv = adv
+                    glyph.upright = upright
+                    glyph.set_bbox((min(left, right), y0, max(left, right), y1))
+                    glyph.size = glyph.height
+                    add(glyph)
+                    x += adv
+                    if cid == 32 and wordspace:
+                        x += wordspace
+                    needcharspace = True
+            # Any other operand pdfminer skips (with a warning, below the level we log).
+        return (x, y)
+
+    def _unicode(self, font: PDFFont, cid: int) -> str:
+        try:
+            return font.to_unichr(cid)
+        except PDFUnicodeNotDefined:
+            return self.handle_undefined_char(font, cid)
+
+
+_X0, _Y0, _X1, _Y1 = attrgetter("x0"), attrgetter("y0"), attrgetter("x1"), attrgetter("y1")
+
+
+class _TextLine(LTTextLineHorizontal):
+    """pdfminer's horizontal line, minus a method call per glyph where its answer is known."""
+
+    def analyze(self, laparams: LAParams) -> None:
+        # pdfminer's asks each glyph to analyze itself (which does nothing) first.
+        self._objs.append(LTAnno("\n"))
+
+    def is_empty(self) -> bool:
+        # Its glyphs and spaces (all the line holds) have their text in ``_text``.
+        return self.width <= 0 or self.height <= 0 or "".join([item._text for item in self._objs]).isspace()
+
+
+def _text_line(glyphs: list[LTChar], word_margin: float) -> _TextLine:
+    """pdfminer's line of these glyphs, as adding them one by one builds it: a space between
+    two glyphs further apart than the word margin, the box around them all."""
+    line = _TextLine(word_margin)
+    items: list[LTChar | LTAnno] = []
+    right = INF
+    for glyph in glyphs:
+        if word_margin and right < glyph.x0 - word_margin * max(glyph.width, glyph.height):
+            items.append(LTAnno(" "))
+        items.append(glyph)
+        right = glyph.x1
+    line._objs = items
+    line._x1 = right
+    # From pdfminer's empty box, as it grows it (its bounds are INF, and NaN never wins).
+    line.set_bbox((min(INF, *map(_X0, glyphs)), min(INF, *map(_Y0, glyphs)), max(-INF, *map(_X1, glyphs)), max(-INF, *map(_Y1, glyphs))))
+    return line
+
+
+class _TextPage(LTPage):
+    """A page whose glyphs pdfminer groups into lines as it does, with less work per glyph.
+
+    pdfminer's ``group_objects`` calls four geometry methods per pair of neighbouring glyphs,
+    then adds each glyph to its line one call at a time (its box grown each time): three
+    quarters of the layout analysis, by sampling the devset's parse. With vertical text off (``LAYOUT_PARAMS``) the same test and the same
+    lines take a few comparisons. Anything else is pdfminer's own code.
+    """
+
+    def group_objects(self, laparams: LAParams, objs: Iterable[LTComponent]) -> Iterator[LTTextLine]:
+        if laparams.detect_vertical:
+            yield from super().group_objects(laparams, objs)
+            return
+        overlap, char_margin, word_margin = laparams.line_overlap, laparams.char_margin, laparams.word_margin
+        previous: LTComponent | None = None
+        run: list[LTChar] | None = None  # the glyphs of the line being gathered
+        for glyph in objs:
+            if previous is not None:
+                # pdfminer's halign: the two overlap vertically by more than line_overlap of
+                # the smaller height, and lie closer than char_margin of the wider width.
+                a0, b0, a1, b1 = previous.bbox
+                c0, d0, c1, d1 = glyph.bbox
+                aligned = False
+                if d0 <= b1 and b0 <= d1 and min(previous.height, glyph.height) * overlap < min(abs(b0 - d1), abs(b1 - d0)):
+                    distance = 0 if c0 <= a1 and a0 <= c1 else min(abs(a0 - c1), abs(a1 - c0))
+                    aligned = distance < max(previous.width, glyph.width) * char_margin
+                if aligned and run is not None:
+                    run.append(glyph)
+                elif run is not None:
+                    yield _text_line(run, word_margin)
+                    run = None
+                elif aligned:
+                    run = [previous, glyph]
+                else:
+                    yield _text_line([previous], word_margin)
+            previous = glyph
+        if previous is not None:
+            yield _text_line(run or [previous], word_margin)
 
 
 def page_boxes(layout: LTPage) -> list[Box]:

@@ -21,14 +21,14 @@ _ITALIC_FONT = re.compile(r"italic|oblique|[,.-]it?$", re.I)
 _BOLD_FONT = re.compile(r"bold|black|heavy|demi|[,.-]b$|[,.-]bd$", re.I)
 _CID = re.compile(r"\(cid:\d+\)")
 _MARKER_GLYPHS = frozenset("0123456789,*∗†‡§¶IVX")
-_PRESENTATION_FORMS = range(0xFB00, 0xFB07)  # ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ
+_PRESENTATION_FORMS = frozenset(map(chr, range(0xFB00, 0xFB07)))  # ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ
 _WIDE_GAP = 1.0  # in ems: wider than any word space of justified text
 # Four one-glyph words in a row: maybe letter-spaced text (close_letter_spacing decides).
 _LONE_GLYPHS = re.compile(r"(?:^| )(?:\S ){3}\S(?= |$)")
 
 
 def _is_ligature(glyph: str) -> bool:
-    return (len(glyph) == 1 and ord(glyph) in _PRESENTATION_FORMS) or glyph in ("fi", "fl", "ff", "ffi", "ffl", "ft", "st")
+    return glyph in _PRESENTATION_FORMS or glyph in ("fi", "fl", "ff", "ffi", "ffl", "ft", "st")
 
 
 @lru_cache(maxsize=1024)
@@ -120,7 +120,7 @@ def _read_segment(items: list, y0: float, y1: float, spaced: set[int]) -> Line |
             pending_space = False
             if spaced and id(item) in spaced and parts:
                 span_starts.append(len(parts))
-            if len(glyph) == 1 and ord(glyph) in _PRESENTATION_FORMS:
+            if glyph in _PRESENTATION_FORMS:
                 glyph = unicodedata.normalize("NFKC", glyph)
             parts.append(glyph)
             sizes.append(item.size)
