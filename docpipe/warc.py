@@ -1,7 +1,7 @@
 """Web archives (WARC, and the older ARC) as containers of documents: each captured page, PDF or text its own input.
 
-Planning scans an archive once, streaming (a record at a time, its payload hashed in chunks),
-and says of each record what it is: a document (its offset, payload sha256 and size), a
+A worker scans a new or changed archive once, streaming (a record at a time, its payload hashed
+in chunks), and tells planning, which reads no archive, what each record is: a document (its offset, payload sha256 and size), a
 record that is not one (a request, a revisit, an image, a 404: counted, never a document), or
 a record that cannot be read (truncated, malformed: a reject naming the archive and offset).
 A worker then reads one record by seeking to its offset: a `.warc.gz` holds one gzip member
@@ -79,7 +79,7 @@ warcio.archiveiterator.sys = warcio.bufferedreaders.sys = _SysForWarcio()
 
 @dataclass(frozen=True)
 class RecordScan:
-    """What planning found at one offset of an archive."""
+    """What a scan found at one offset of an archive."""
 
     offset: int
     sha256: str | None = None  # a document's payload

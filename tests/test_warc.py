@@ -83,7 +83,7 @@ def test_archive_records_come_out_as_the_same_documents_as_the_files_they_captur
         assert record.source.origin["http_status"] == "200" and record.source.origin["warc_date"]
 
 
-def test_an_ingested_archive_lands_its_records_and_a_rerun_skips_them(prefect_server, tmp_path):
+def test_an_ingested_archive_lands_its_records_and_a_rerun_skips_them(prefect_server, tmp_path, opened):
     from flows.ingest import ingest
 
     archives = [str(WARC / "example.warc.gz"), str(WARC / "example-trunc.warc"), str(WARC / "example-resource.warc.gz")]
@@ -91,6 +91,8 @@ def test_an_ingested_archive_lands_its_records_and_a_rerun_skips_them(prefect_se
     first = ingest(paths=archives, out_dir=str(out), config=RunConfig(batch_size=2, workers=1))
     assert (first.documents, [path for path, _, _ in first.rejects]) == (2, [f"{WARC}/example-trunc.warc#1197"])
     assert first.records_skipped == Counter({"warcinfo": 6, "request": 3, "revisit": 1})
+    # The flow's process read none of the new archives: a worker process scanned each of them.
+    assert not [path for path in opened if path.startswith(str(WARC))]
     store = DatasetStore(str(out))
     documents = {row["source_path"]: row for row in store.read("documents").to_pylist()}
     assert sorted(documents) == [f"{WARC}/example-resource.warc.gz#802", f"{WARC}/example.warc.gz#784"]
