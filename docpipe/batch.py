@@ -104,7 +104,7 @@ def _maybe_archive(location: str) -> bool:
 def scan(location: str) -> Scan:
     """The records of the web archive at ``location``, each payload hashed, reading it once, a record at a
     time; a file that is no archive (by its first bytes), or that cannot be opened, has ``records`` None."""
-    from docpipe.warc import scan_archive  # warcio: only runs that read archives import it
+    from docpipe.warc import is_one_gzip_stream, scan_archive  # warcio: only runs that read archives import it
 
     records, skipped = [], Counter()
     try:
@@ -113,11 +113,12 @@ def scan(location: str) -> Scan:
                 if not looks_like_archive(handle.read(_SNIFF_BYTES)):
                     return Scan(location, None)
         with open_binary(location) as handle:
-            for record in scan_archive(handle):
+            one_stream = is_one_gzip_stream(handle)
+            for record in scan_archive(handle, one_stream):
                 if record.skipped is not None:
                     skipped[record.skipped] += 1
                 else:
-                    records.append(Input(Locator(location, record.offset), record.sha256, record.size, record.problem))
+                    records.append(Input(Locator(location, record.offset, one_stream), record.sha256, record.size, record.problem))
     except OSError:  # its worker meets the same error and rejects it with the reason
         return Scan(location, None)
     return Scan(location, records, skipped)
