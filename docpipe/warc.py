@@ -1,17 +1,18 @@
 """Web archives (WARC, and the older ARC) as containers of documents: each captured page, PDF or text its own input.
 
-A worker scans a new or changed archive once, streaming (a record at a time, its payload hashed
-in chunks), and tells planning, which reads no archive, what each record is: a document (its offset, payload sha256 and size), a
-record that is not one (a request, a revisit, an image, a 404: counted, never a document), or
-a record that cannot be read (truncated, malformed: a reject naming the archive and offset).
-A worker then reads one record by seeking to its offset: a `.warc.gz` holds one gzip member
-per record, so an archive of many GB is split over batches and workers without being read
-whole by any of them. An archive gzipped as ONE stream (not a member per record: warcio refuses
-those, and `warcio recompress` repairs them) is read through its decompressed bytes instead:
-its records' offsets are offsets in the decompressed archive, and a worker reaches one by
-decompressing everything before it, a cost that grows with the offset (fine for the small
-archives such tools write; recompress a large one). warcio does the reading, and converts ARC records to WARC ones as it
-reads them (an ARC's file header becomes a warcinfo record, each capture a response).
+A worker scans a new or changed archive once, streaming (a record at a time, its payload
+hashed in chunks), and tells planning, which reads no archive, what each record is: a document
+(its offset, payload sha256 and size), a record that is not one (a request, a revisit, an
+image, a 404: counted, never a document), or a record that cannot be read (truncated,
+malformed: a reject naming the archive and offset). A worker then reads one record by seeking
+to its offset: a `.warc.gz` holds one gzip member per record, so an archive of many GB is
+split over batches and workers without being read whole by any of them. An archive gzipped as
+ONE stream (warcio refuses those; `warcio recompress` repairs them) is read through its
+decompressed bytes instead: its records' offsets are offsets in the decompressed archive, and
+a worker reaches one by decompressing everything before it, a cost that grows with the offset
+(fine for the small archives such tools write; recompress a large one). warcio does the
+reading, and converts ARC records to WARC ones as it reads them (an ARC's file header becomes a
+warcinfo record, each capture a response).
 
 warcio prints what it notices of a damaged archive to stderr; here those lines go to the
 ``docpipe.warc`` log at INFO instead, since the damage itself is the record's reject.
@@ -57,8 +58,8 @@ _PROBE_BYTES = 1024 * 1024
 # where reading resumes after a damaged stretch.
 _WARC_LINE = b"WARC/"
 # Errors a damaged record raises inside warcio and the decompressors it drives. An OSError is
-# the filesystem's, not the record's: it propagates (planning retries, a worker's read is `unreadable`).
-# (gzip's BadGzipFile, an OSError, is a damaged stream read through `gzip.GzipFile`.)
+# the filesystem's, not the record's: it propagates (a scan leaves the file to a worker, whose
+# read is `unreadable`); but gzip's BadGzipFile, an OSError, is damage in a one-stream archive.
 _DAMAGE = (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error, gzip.BadGzipFile, EOFError, ValueError)
 _log = logging.getLogger(__name__)
 
