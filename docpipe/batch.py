@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import stat
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
@@ -14,7 +15,7 @@ from docpipe import remote
 from docpipe.catalog import KnownInputs, Seen
 from docpipe.discover import Discovery
 from docpipe.document import Document, Reject, Source, Unchanged
-from docpipe.isolation import Limits, default_workers, run_isolated
+from docpipe.isolation import DEFAULT_START_METHOD, Limits, default_workers, run_isolated
 from docpipe.pipeline import Settings
 from docpipe.progress import report
 from docpipe.reasons import RejectReason
@@ -22,18 +23,17 @@ from docpipe.sources import ARCHIVE_EXTENSIONS, Locator, looks_like_archive, ope
 from parsers.source_types import DOCUMENT_EXTENSIONS
 
 _SNIFF_BYTES = 4096
-_SCAN_THREADS = 4
-# Names that say what a file is: a web archive, read while planning for its records, or a
-# document, read by its worker only. Other names (a file named on the command line) are sniffed.
+# Names that say what a file is: a web archive, scanned for its records, or a document, read by
+# its worker only. Other names (a file named on the command line) are sniffed by their scan.
 _DOCUMENT_NAMES = tuple(sorted(DOCUMENT_EXTENSIONS))
 
 
 @dataclass(frozen=True)
 class Input:
     locator: Locator
-    sha256: str | None  # a web archive record's, hashed while planning; None for a file: its worker hashes it
+    sha256: str | None  # a web archive record's, hashed by its archive's scan; None for a file: its worker hashes it
     size: int = 0
-    problem: str | None = None  # a web archive's record planning could not read: rejected without a worker
+    problem: str | None = None  # a web archive's record its scan could not read: rejected without parsing
     identity: str | None = None  # the file's in its listing (docpipe.identity): recorded once a worker has read it
 
     @property
@@ -50,6 +50,9 @@ class Plan:
     records_skipped: Counter[str] = field(default_factory=Counter)
     # Web archives this run read, with their identity: recorded with the run, once all their records are stored.
     archives: dict[str, Seen] = field(default_factory=dict)
+    # New or changed web archives, and files whose name does not say what they are, to be scanned by a
+    # worker (`scan_in_worker`) before `plan_records`: each with the input it is if it is no archive.
+    to_scan: dict[str, Input] = field(default_factory=dict)
 
     @property
     def skipped_known(self) -> int:
@@ -63,6 +66,15 @@ class Plan:
 
     def batches(self, size: int) -> list[list[Input]]:
         return [self.todo[i : i + size] for i in range(0, len(self.todo), size)]
+
+
+@dataclass
+class Scan:
+    """What a worker's scan of a web archive gives planning: no document bytes, only where each record is."""
+
+    location: str
+    records: list[Input] | None  # None: no web archive after all, or one that could not be opened: an input of its own
+    skipped: Counter[str] = field(default_factory=Counter)  # its records that are not documents, by kind
 
 
 @dataclass
@@ -83,73 +95,64 @@ def _regular_file(location: str) -> bool:
         return False
 
 
-def _is_archive(location: str) -> bool:
+def _maybe_archive(location: str) -> bool:
+    """An archive by its name, or a file whose name does not say what it is: its scan sniffs its bytes."""
     name = Locator(location).file_path.lower()
-    if name.endswith(ARCHIVE_EXTENSIONS):
-        return True
-    if name.endswith(_DOCUMENT_NAMES) or not _regular_file(location):
-        return False
+    return name.endswith(ARCHIVE_EXTENSIONS) or (not name.endswith(_DOCUMENT_NAMES) and _regular_file(location))
+
+
+def scan(location: str) -> Scan:
+    """The records of the web archive at ``location``, each payload hashed, reading it once, a record at a
+    time; a file that is no archive (by its first bytes), or that cannot be opened, has ``records`` None."""
+    from docpipe.warc import is_one_gzip_stream, scan_archive  # warcio: only runs that read archives import it
+
+    records, skipped = [], Counter()
     try:
-        with open_stream(location) as handle:
-            return looks_like_archive(handle.read(_SNIFF_BYTES))
-    except OSError:  # its worker meets the same error and rejects it with the reason
-        return False
-
-
-def _records_of(location: str) -> tuple[list[Input], Counter[str]]:
-    """Each record of the web archive at ``location``, its payload hashed, and its records that are not documents, by kind."""
-    from docpipe.warc import scan_archive  # warcio: only runs that read archives import it
-
-    inputs, skipped = [], Counter()
-    try:
+        if not Locator(location).file_path.lower().endswith(ARCHIVE_EXTENSIONS):
+            with open_stream(location) as handle:
+                if not looks_like_archive(handle.read(_SNIFF_BYTES)):
+                    return Scan(location, None)
         with open_binary(location) as handle:
-            for record in scan_archive(handle):
+            one_stream = is_one_gzip_stream(handle)
+            for record in scan_archive(handle, one_stream):
                 if record.skipped is not None:
                     skipped[record.skipped] += 1
                 else:
-                    inputs.append(Input(Locator(location, record.offset), record.sha256, record.size, record.problem))
+                    records.append(Input(Locator(location, record.offset, one_stream), record.sha256, record.size, record.problem))
     except OSError:  # its worker meets the same error and rejects it with the reason
-        return [Input(Locator(location), None)], Counter()
-    return inputs, skipped
+        return Scan(location, None)
+    return Scan(location, records, skipped)
 
 
-def _expand(found: Discovery, files: Sequence[str]) -> tuple[list[Input], Counter[str], dict[str, int]]:
-    """`expand`, and the web archives among ``files`` with the number of their records that are inputs."""
-    candidates = [file for file in files if _is_archive(file)]
-    # Reading and hashing release the GIL: a few threads keep both the store and the cores busy.
-    with ThreadPoolExecutor(max_workers=_SCAN_THREADS) as pool:
-        scanned = dict(zip(candidates, pool.map(_records_of, candidates)))
-    items: list[Input] = []
-    skipped: Counter[str] = Counter()
-    archives: dict[str, int] = {}
-    for file in files:
-        if file not in scanned:
-            items.append(Input(Locator(file), None, found.sizes.get(file, 0), identity=found.identities.get(file)))
-            continue
-        records, not_documents = scanned[file]
-        items += records
-        skipped += not_documents
-        if all(record.locator.record is not None for record in records):  # not an archive its store refused to open
-            archives[file] = len(records)
-    return items, skipped, archives
+def scan_in_worker(location: str) -> Scan:
+    """`scan` in a process of its own, so that the caller (the flow's process) reads none of the archive's bytes."""
+    if multiprocessing.current_process().daemon:  # a daemonic Dask worker may not start children: it is a worker already
+        return scan(location)
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(DEFAULT_START_METHOD)) as pool:
+        return pool.submit(scan, location).result()
 
 
 def expand(found: Discovery) -> tuple[list[Input], Counter[str]]:
-    """The inputs ``found``, in order: a file stands for itself, unread, and a web archive for its
-    records, hashed; and the archives' records that are not documents, by kind."""
-    items, skipped, _ = _expand(found, found.files)
+    """The inputs ``found``, in order, scanned in this process: a file stands for itself, unread, and a
+    web archive for its records, hashed; and the archives' records that are not documents, by kind."""
+    items: list[Input] = []
+    skipped: Counter[str] = Counter()
+    for file in found.files:
+        scanned = scan(file) if _maybe_archive(file) else Scan(file, None)
+        items += scanned.records if scanned.records is not None else [Input(Locator(file), None, found.sizes.get(file, 0))]
+        skipped += scanned.skipped
     return items, skipped
 
 
 def plan(found: Discovery, known_of: Callable[[list[str], list[str]], KnownInputs], *, reprocess: bool = False) -> Plan:
-    """Split the inputs ``found`` into new or changed ones and those already ingested, reading none but
-    new or changed web archives (for their records).
+    """Split the inputs ``found`` into new or changed ones and those already ingested, reading none.
 
     A file whose identity in the listing is the one a run stored it under is skipped unread; any
     other goes to a worker, which reads and hashes it, and skips its parsing when the bytes are
-    the version already stored for its path (a file touched but not changed). Records of a
-    web archive are known by their hash, as its scan gives it. ``known_of(hashes, paths)`` says
-    what the store holds (`DatasetStore.known_inputs`).
+    the version already stored for its path (a file touched but not changed). A new or changed
+    web archive (or a file whose name does not say what it is) goes to `Plan.to_scan`: its
+    records are planned by `plan_records` once a worker has scanned it (`scan_in_worker`).
+    ``known_of(hashes, paths)`` says what the store holds (`DatasetStore.known_inputs`).
     """
     result = Plan()
     paths = {file: Locator(file).source_path for file in found.files}
@@ -164,33 +167,50 @@ def plan(found: Discovery, known_of: Callable[[list[str], list[str]], KnownInput
             result.known_records += seen.records
         else:
             unchanged.append(file)
-    items, result.records_skipped, archives = _expand(found, changed)
-    hashes = [seen.sha256 for seen in last.seen.values() if seen.sha256] + [item.sha256 for item in items if item.sha256]
-    known = known_of(hashes, [item.path for item in items if item.locator.record is not None])
-    stored, unread = known.document_hashes | known.reject_hashes, last.unread_paths | known.unread_paths
-
-    def holds(sha256: str | None, path: str) -> bool:
-        return sha256 in stored if sha256 else path in unread
-
+    known = known_of([seen.sha256 for seen in last.seen.values() if seen.sha256], [])
+    stored, unread = known.document_hashes | known.reject_hashes, last.unread_paths
     for file in unchanged:
         seen = last.seen[paths[file]]
         item = Input(Locator(file), None, found.sizes.get(file, 0), identity=seen.identity)
-        (result.known if holds(seen.sha256, item.path) else result.todo).append(item)
-    for item in items:
-        if item.locator.record is not None or item.problem is not None:
-            seen_before = holds(item.sha256, item.path)
-        elif item.identity is None and not _regular_file(item.locator.location):
-            seen_before = item.path in last.unread_paths  # unreadable: worth another try only once it can be read
+        known_before = seen.sha256 in stored if seen.sha256 else item.path in unread
+        (result.known if known_before else result.todo).append(item)
+    for file in changed:
+        item = Input(Locator(file), None, found.sizes.get(file, 0), identity=found.identities.get(file))
+        if item.identity is None and not _regular_file(file):
+            # unreadable (its worker rejects it): worth another try only once it can be read
+            (result.known if item.path in unread and not reprocess else result.todo).append(item)
+            continue
+        if not reprocess:
+            item = replace(item, locator=replace(item.locator, stored_sha256=_stored_version(item.path, last, stored)))
+        if _maybe_archive(file):
+            result.to_scan[file] = item
         else:
-            seen_before = False
-            if not reprocess:
-                item = replace(item, locator=replace(item.locator, stored_sha256=_stored_version(item.path, last, stored)))
-        (result.known if seen_before and not reprocess else result.todo).append(item)
-    for file, records in archives.items():
-        if (listed := found.identities.get(file)) is not None:
-            result.archives[paths[file]] = Seen(listed, None, records)
+            result.todo.append(item)
     report("planned", len(result.todo))
     return result
+
+
+def plan_records(
+    work: Plan, scans: Sequence[Scan], known_of: Callable[[list[str], list[str]], KnownInputs], *, reprocess: bool = False
+) -> Plan:
+    """``work`` with the records of the archives it had to scan planned: those whose hash the store holds
+    are known, the rest to do; a scanned file that is no archive is an input of its own."""
+    records = [record for scanned in scans for record in scanned.records or ()]
+    known = known_of([record.sha256 for record in records if record.sha256], [record.path for record in records])
+    stored = known.document_hashes | known.reject_hashes
+    for scanned in scans:
+        if scanned.records is None:
+            work.todo.append(work.to_scan[scanned.location])
+            continue
+        for record in scanned.records:
+            seen_before = record.sha256 in stored if record.sha256 else record.path in known.unread_paths
+            (work.known if seen_before and not reprocess else work.todo).append(record)
+        work.records_skipped += scanned.skipped
+        if (listed := work.to_scan[scanned.location].identity) is not None:
+            work.archives[Locator(scanned.location).source_path] = Seen(listed, None, len(scanned.records))
+    work.to_scan = {}
+    report("planned", len(work.todo))
+    return work
 
 
 def _stored_version(path: str, last: KnownInputs, stored: set[str]) -> str | None:

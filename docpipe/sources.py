@@ -41,6 +41,7 @@ def looks_like_archive(head: bytes) -> bool:
 class Locator:
     location: str  # a local path, or a URI (whose query may carry connection options such as endpoint_override)
     record: int | None = None  # a record of the web archive at `location`: its byte offset
+    one_stream: bool = False  # the archive is gzipped as one stream: `record` is an offset in its decompressed bytes
     # The hash of the version the store holds for this input: bytes hashing to it need no parsing
     # (a file touched, copied over or uploaded again unchanged).
     stored_sha256: str | None = None
@@ -88,7 +89,7 @@ def read_input(locator: Locator, max_bytes: int) -> tuple[bytes, Source]:
         from docpipe.warc import read_record  # warcio: only runs that read archives import it
 
         with open_binary(locator.location, remote.RECORD_READ_BUFFER) as handle:
-            data, source = read_record(handle, locator.record, locator.file_path, max_bytes)
+            data, source = read_record(handle, locator.record, locator.file_path, max_bytes, locator.one_stream)
         return data, source
     if remote.is_uri(locator.location):
         handle, size = remote.open_sized(locator.location)

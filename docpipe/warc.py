@@ -1,13 +1,18 @@
 """Web archives (WARC, and the older ARC) as containers of documents: each captured page, PDF or text its own input.
 
-Planning scans an archive once, streaming (a record at a time, its payload hashed in chunks),
-and says of each record what it is: a document (its offset, payload sha256 and size), a
-record that is not one (a request, a revisit, an image, a 404: counted, never a document), or
-a record that cannot be read (truncated, malformed: a reject naming the archive and offset).
-A worker then reads one record by seeking to its offset: a `.warc.gz` holds one gzip member
-per record, so an archive of many GB is split over batches and workers without being read
-whole by any of them. warcio does the reading, and converts ARC records to WARC ones as it
-reads them (an ARC's file header becomes a warcinfo record, each capture a response).
+A worker scans a new or changed archive once, streaming (a record at a time, its payload
+hashed in chunks), and tells planning, which reads no archive, what each record is: a document
+(its offset, payload sha256 and size), a record that is not one (a request, a revisit, an
+image, a 404: counted, never a document), or a record that cannot be read (truncated,
+malformed: a reject naming the archive and offset). A worker then reads one record by seeking
+to its offset: a `.warc.gz` holds one gzip member per record, so an archive of many GB is
+split over batches and workers without being read whole by any of them. An archive gzipped as
+ONE stream (warcio refuses those; `warcio recompress` repairs them) is read through its
+decompressed bytes instead: its records' offsets are offsets in the decompressed archive, and
+a worker reaches one by decompressing everything before it, a cost that grows with the offset
+(fine for the small archives such tools write; recompress a large one). warcio does the
+reading, and converts ARC records to WARC ones as it reads them (an ARC's file header becomes a
+warcinfo record, each capture a response).
 
 warcio prints what it notices of a damaged archive to stderr; here those lines go to the
 ``docpipe.warc`` log at INFO instead, since the damage itself is the record's reject.
@@ -15,6 +20,7 @@ warcio prints what it notices of a damaged archive to stderr; here those lines g
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import logging
 import sys
@@ -45,12 +51,16 @@ _HTTP = StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1"], verify=False)
 _TRUNCATED = "the record does not end where its Content-Length says: truncated, or its length is wrong"
 _CHUNK = 1024 * 1024
 _SNIFF_BYTES = 8192
+# How much of a gzipped archive's first member is read to tell a member per record from one
+# stream: a first record (a warcinfo, as a rule) is far smaller.
+_PROBE_BYTES = 1024 * 1024
 # Records start at a gzip member (compressed archives) or a WARC version line (plain ones):
 # where reading resumes after a damaged stretch.
 _WARC_LINE = b"WARC/"
 # Errors a damaged record raises inside warcio and the decompressors it drives. An OSError is
-# the filesystem's, not the record's: it propagates (planning retries, a worker's read is `unreadable`).
-_DAMAGE = (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error, EOFError, ValueError)
+# the filesystem's, not the record's: it propagates (a scan leaves the file to a worker, whose
+# read is `unreadable`); but gzip's BadGzipFile, an OSError, is damage in a one-stream archive.
+_DAMAGE = (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error, gzip.BadGzipFile, EOFError, ValueError)
 _log = logging.getLogger(__name__)
 
 
@@ -79,7 +89,7 @@ warcio.archiveiterator.sys = warcio.bufferedreaders.sys = _SysForWarcio()
 
 @dataclass(frozen=True)
 class RecordScan:
-    """What planning found at one offset of an archive."""
+    """What a scan found at one offset of an archive."""
 
     offset: int
     sha256: str | None = None  # a document's payload
@@ -154,9 +164,35 @@ def _damage(error: BaseException) -> str:
     return " ".join(str(error).split())[:200] or type(error).__name__
 
 
-def scan_archive(handle: BinaryIO) -> Iterator[RecordScan]:
+def is_one_gzip_stream(handle: BinaryIO) -> bool:
+    """The archive open in ``handle`` (seekable) is gzipped as one stream: its first gzip member is the
+    whole file (or outgrows `_PROBE_BYTES`), where a member per record would end after the first record."""
+    handle.seek(0)
+    member = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    try:
+        if handle.read(3) != GZIP_MEMBER:
+            return False
+        handle.seek(0)
+        while not member.eof and handle.tell() < _PROBE_BYTES and (data := handle.read(_SNIFF_BYTES)):
+            while data and not member.eof:
+                member.decompress(data, _SNIFF_BYTES)  # the output is not needed: bounded, whatever it inflates to
+                data = member.unconsumed_tail
+        return not member.eof or not (member.unused_data or handle.read(1))
+    except zlib.error:  # damage: the scan reports it where it is
+        return False
+    finally:
+        handle.seek(0)
+
+
+def _decompressed(handle: BinaryIO, one_stream: bool) -> BinaryIO:
+    return gzip.GzipFile(fileobj=handle, mode="rb") if one_stream else handle
+
+
+def scan_archive(handle: BinaryIO, one_stream: bool = False) -> Iterator[RecordScan]:
     """Every record of the archive open in ``handle`` (seekable, at its start), in order; a damaged
-    stretch is one `problem`, and reading resumes at the next record after it."""
+    stretch is one `problem`, and reading resumes at the next record after it. ``one_stream``
+    (`is_one_gzip_stream`): offsets are in the decompressed archive."""
+    handle = _decompressed(handle, one_stream)
     compressed = handle.read(3) == GZIP_MEMBER
     start: int | None = 0
     damaged = False  # the last record read, or the stretch reading skipped, was damaged
@@ -210,9 +246,10 @@ def _next_record_start(handle: BinaryIO, position: int, compressed: bool) -> int
     return None
 
 
-def read_record(handle: BinaryIO, offset: int, archive: str, max_bytes: int) -> tuple[bytes, Source]:
-    """The payload of the record at ``offset`` of ``archive`` (open in ``handle``) and its source,
-    with the record's URI, date, status and type as `origin`."""
+def read_record(handle: BinaryIO, offset: int, archive: str, max_bytes: int, one_stream: bool = False) -> tuple[bytes, Source]:
+    """The payload of the record at ``offset`` of ``archive`` (open in ``handle``; ``one_stream``: an
+    offset in the decompressed archive) and its source, with the record's URI, date, status and type as `origin`."""
+    handle = _decompressed(handle, one_stream)
     handle.seek(offset)
     records = ArchiveIterator(handle, no_record_parse=True, arc2warc=True)
     path = f"{archive}#{offset}"

@@ -1,4 +1,8 @@
-"""The `ingest` flow: discover -> plan -> (process batch -> write batch)* -> record the run.
+"""The `ingest` flow: discover -> plan -> scan new web archives -> plan their records -> (process batch -> write batch)* -> record the run.
+
+Planning reads no input: a new or changed web archive is scanned for its records (offsets,
+payload hashes) by a task of its own, which runs on the task runner (a Dask worker, on a
+cluster) and in a process of its own, and returns only where each record is.
 
 Tasks work on batches of documents, never one document each: a task run costs ~10 ms of
 orchestration here, a document a few ms to seconds. Inside a batch, documents are parsed
@@ -32,7 +36,7 @@ from prefect.states import Completed, State
 from prefect.utilities.annotations import quote
 
 from docpipe import __version__
-from docpipe.batch import BatchResult, Input, Plan, plan, process_batch
+from docpipe.batch import BatchResult, Input, Plan, Scan, plan, plan_records, process_batch, scan_in_worker
 from docpipe.catalog import Seen, StoreBusy
 from docpipe.config import RunConfig
 from docpipe.dataset import DatasetStore
@@ -90,6 +94,16 @@ def plan_task(out_dir: str, found: Discovery, config: RunConfig) -> Plan:
     return plan(found, store.known_inputs, reprocess=config.reprocess)
 
 
+@task(name="scan-archive", cache_policy=NO_CACHE, persist_result=False, task_run_name="scan-archive-{number}", **_IO_RETRIES)
+def scan_archive_task(number: int, location: str) -> Scan:
+    return scan_in_worker(location)
+
+
+@task(name="plan-records", cache_policy=NO_CACHE, **_IO_RETRIES)
+def plan_records_task(out_dir: str, work: Plan, scans: list[Scan], config: RunConfig) -> Plan:
+    return plan_records(work, scans, _store(out_dir, config).known_inputs, reprocess=config.reprocess)
+
+
 @task(
     name="process-batch",
     cache_key_fn=batch_cache_key,
@@ -137,6 +151,9 @@ def ingest(paths: list[str], out_dir: str = "output", config: RunConfig = RunCon
 
     found = discover_task(paths)
     work = plan_task(out_dir, found, config)
+    scanning = [scan_archive_task.submit(number, location) for number, location in enumerate(work.to_scan)]
+    # quote: the scans' records need no walk for futures.
+    work = plan_records_task(out_dir, quote(work), quote([future.result() for future in scanning]), config)
     summary.files_seen = len(found.files)
     summary.skipped_known = work.skipped_known
     summary.skipped_other = len(found.skipped)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import atexit
+import builtins
+import io
 import os
 import shutil
 import tempfile
@@ -33,6 +35,21 @@ def prefect_server():
 
     with prefect_test_harness(server_startup_timeout=None):
         yield
+
+
+@pytest.fixture
+def opened(monkeypatch) -> list[str]:
+    """The files this process opens from now on (worker processes are processes of their own)."""
+    calls: list[str] = []
+    real_open = builtins.open
+
+    def counting_open(file, *args, **kwargs):
+        calls.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", counting_open)
+    monkeypatch.setattr(io, "open", counting_open)
+    return calls
 
 
 S3_BUCKET = "docpipe-test"

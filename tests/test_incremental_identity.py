@@ -7,8 +7,6 @@ itself), so that each run costs a worker process, not a Prefect flow.
 
 from __future__ import annotations
 
-import builtins
-import io
 import os
 import sqlite3
 from datetime import datetime, timezone
@@ -36,21 +34,6 @@ def _run(corpus: Path, out: Path) -> tuple[Plan, int]:
 
 def _documents(out: Path) -> list[tuple[str, bool]]:
     return sorted((Path(row["source_path"]).name, row["is_current"]) for row in DatasetStore(str(out)).read("documents").to_pylist())
-
-
-@pytest.fixture
-def opened(monkeypatch) -> list[str]:
-    """The files under tmp_path that this process opens from now on (workers are processes of their own)."""
-    calls: list[str] = []
-    real_open = builtins.open
-
-    def counting_open(file, *args, **kwargs):
-        calls.append(str(file))
-        return real_open(file, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "open", counting_open)
-    monkeypatch.setattr(io, "open", counting_open)
-    return calls
 
 
 @pytest.fixture

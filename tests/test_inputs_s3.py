@@ -34,7 +34,14 @@ def test_s3_inputs_are_ingested_skipped_when_known_and_a_changed_object_is_the_n
     uri = s3_corpus(tmp_path, s3_endpoint, "incoming", 5)
     out = tmp_path / "out"
     config = RunConfig(batch_size=4, workers=2)
+    # Planning (in this process; the workers are processes of their own) opens no object: the
+    # new ones (the archive too: a worker scans it for its records) and the changed ones go to the
+    # workers, the unchanged ones are known by their listing.
+    opened = []
+    for name in ("open_sized", "open_stream"):
+        monkeypatch.setattr(remote, name, lambda uri, *rest, _real=getattr(remote, name): opened.append(uri) or _real(uri, *rest))
     first = ingest(paths=[uri], out_dir=str(out), config=config)
+    assert opened == []
     assert (first.documents, first.rejects, first.skipped_other) == (6, [], 1)
     assert first.records_skipped == {"warcinfo": 2, "request": 2, "revisit": 1}
     store = DatasetStore(str(out))
@@ -49,11 +56,6 @@ def test_s3_inputs_are_ingested_skipped_when_known_and_a_changed_object_is_the_n
     client.put_object(Bucket=S3_BUCKET, Key="incoming/note-003.txt", Body=changed.encode())
     same = client.get_object(Bucket=S3_BUCKET, Key="incoming/note-001.txt")["Body"].read()
     client.put_object(Bucket=S3_BUCKET, Key="incoming/note-001.txt", Body=same)  # uploaded again, unchanged
-    # Planning (in this process; the workers are processes of their own) opens no object: the
-    # unchanged ones are known by their listing, the two new uploads go to the workers.
-    opened = []
-    for name in ("open_sized", "open_stream"):
-        monkeypatch.setattr(remote, name, lambda uri, *rest, _real=getattr(remote, name): opened.append(uri) or _real(uri, *rest))
     third = ingest(paths=[uri], out_dir=str(out), config=config)
     assert opened == []
     assert (third.documents, third.skipped_known) == (1, 5)  # note-001 read again by its worker, not parsed

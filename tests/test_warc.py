@@ -20,7 +20,7 @@ from docpipe.dataset import DatasetStore
 from docpipe.document import Document
 from docpipe.isolation import run_isolated
 from docpipe.pipeline import Settings, process_path
-from docpipe.sources import Locator
+from docpipe.sources import Locator, read_input
 
 WARC = DATA / "warc"
 DEVSET_PAGES = WARC / "devset-pages.warc.gz"
@@ -37,8 +37,8 @@ EXPECTED = {
     "example-trunc.warc": ([], [1197], {"warcinfo": 2, "request": 1}),
     # the response's body sits in a gzip member of its own: one damaged stretch, the request after it is lost
     "example-wrong-chunks.warc.gz": ([], [0], {}),
-    # one gzip stream for the whole file: records cannot be reached by offset
-    "example-bad-non-chunked.warc.gz": ([], [0], {"warcinfo": 1}),
+    # example.warc gzipped as one stream, not a member per record: offsets are example.warc's
+    "example-bad-non-chunked.warc.gz": ([1197], [], {"warcinfo": 2, "request": 2, "revisit": 1}),
     "devset-pages.warc.gz": ([0, 9553, 22652, 42561, 52501, 55489, 63004], [], {"image/png": 1, "HTTP 404": 1}),
 }
 
@@ -56,6 +56,19 @@ def test_an_archive_gives_its_documents_its_unreadable_records_and_counts_the_re
     assert not_documents == Counter(skipped)
     assert all(item.path == f"{WARC / name}#{item.locator.record}" for item in items)
     assert all(item.sha256 for item in items if item.problem is None)
+
+
+def test_an_archive_gzipped_as_one_stream_gives_the_records_of_its_decompressed_bytes(tmp_path):
+    plain = gzip.decompress(DEVSET_PAGES.read_bytes())  # a member per record, decompressed: the plain archive
+    (tmp_path / "one-stream.warc.gz").write_bytes(gzip.compress(plain))
+    (tmp_path / "plain.warc").write_bytes(plain)
+    one_stream, _ = expand(discover([str(tmp_path / "one-stream.warc.gz")]))
+    members, _ = expand(discover([str(tmp_path / "plain.warc")]))
+    assert [(item.locator.record, item.sha256) for item in one_stream] == [(item.locator.record, item.sha256) for item in members]
+    assert len(one_stream) == 7 and all(item.locator.one_stream for item in one_stream)
+    last = one_stream[-1]  # read by decompressing everything before it
+    assert read_input(last.locator, max_bytes=10**6)[1].sha256 == last.sha256
+    assert not any(item.locator.one_stream for item in expand(discover([str(DEVSET_PAGES)]))[0])
 
 
 def test_a_damaged_record_read_by_a_worker_is_a_malformed_record_reject():
@@ -83,7 +96,7 @@ def test_archive_records_come_out_as_the_same_documents_as_the_files_they_captur
         assert record.source.origin["http_status"] == "200" and record.source.origin["warc_date"]
 
 
-def test_an_ingested_archive_lands_its_records_and_a_rerun_skips_them(prefect_server, tmp_path):
+def test_an_ingested_archive_lands_its_records_and_a_rerun_skips_them(prefect_server, tmp_path, opened):
     from flows.ingest import ingest
 
     archives = [str(WARC / "example.warc.gz"), str(WARC / "example-trunc.warc"), str(WARC / "example-resource.warc.gz")]
@@ -91,6 +104,8 @@ def test_an_ingested_archive_lands_its_records_and_a_rerun_skips_them(prefect_se
     first = ingest(paths=archives, out_dir=str(out), config=RunConfig(batch_size=2, workers=1))
     assert (first.documents, [path for path, _, _ in first.rejects]) == (2, [f"{WARC}/example-trunc.warc#1197"])
     assert first.records_skipped == Counter({"warcinfo": 6, "request": 3, "revisit": 1})
+    # The flow's process read none of the new archives: a worker process scanned each of them.
+    assert not [path for path in opened if path.startswith(str(WARC))]
     store = DatasetStore(str(out))
     documents = {row["source_path"]: row for row in store.read("documents").to_pylist()}
     assert sorted(documents) == [f"{WARC}/example-resource.warc.gz#802", f"{WARC}/example.warc.gz#784"]
