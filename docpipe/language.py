@@ -296,6 +296,11 @@ def _word_ngrams(word: str, known: dict[str, list[float]]) -> tuple[str, ...]:
     trailing space), in its order, skipping words in capitals as it does, kept when a
     profile has them. Its buffer after each character is the last three of " " + word."""
     padded = " " + word
+    if word.islower():  # no capital to skip: every n-gram, in add_char's order
+        grams = [padded[1], padded[:2]] + [
+            gram for end in range(2, len(padded)) for gram in (padded[end], padded[end - 1 : end + 1], padded[end - 2 : end + 1])
+        ]
+        return tuple(gram for gram in grams if gram != " " and gram in known)
     capital, found = False, []
     for end in range(1, len(padded)):
         char = padded[end]
@@ -328,16 +333,18 @@ def _common_word_languages() -> dict[str, frozenset[str]]:
 
 
 _WORD_LANGUAGES = _common_word_languages()
+# The same, as each word's share per language and as each language's words: the lookups below.
+_WORD_SHARES = {word: tuple((language, 1.0 / len(languages)) for language in languages) for word, languages in _WORD_LANGUAGES.items()}
+_LANGUAGE_WORDS = {language: frozenset(word for word, languages in _WORD_LANGUAGES.items() if language in languages) for language in _COMMON_WORDS}
 
 
 def _word_scores(words: Sequence[str]) -> dict[str, float]:
     """Per language, the common words of ``words`` (lowercase), each shared among its languages."""
     scores: dict[str, float] = {}
     for word in words:
-        languages = _WORD_LANGUAGES.get(word)
-        if languages:
-            share = 1.0 / len(languages)
-            for language in languages:
+        shares = _WORD_SHARES.get(word)
+        if shares:
+            for language, share in shares:
                 scores[language] = scores.get(language, 0.0) + share
     return scores
 
@@ -549,7 +556,8 @@ def _lacks_function_words(words: list[str], language: str) -> bool:
     """True when a long text (its lowercase ``words``) has almost none of ``language``'s commonest words."""
     if language not in _COMMON_WORDS or len(words) < _FUNCTION_WORD_MIN_WORDS:
         return False
-    common = sum(language in _WORD_LANGUAGES.get(word, ()) for word in words)
+    known = _LANGUAGE_WORDS[language]
+    common = len([word for word in words if word in known])
     return common < _FUNCTION_WORD_MIN_SHARE * len(words)
 
 
