@@ -264,8 +264,11 @@ class _Detector(Detector):
             if factor is None:
                 factor = factors[gram] = [weight + q for q in table[gram]]
             prob = list(map(mul, prob, factor))
-            if step % 5 == 0 and (self._normalize_prob(prob) > converged or step >= limit):
-                break
+            if step % 5 == 0:  # langdetect's _normalize_prob, without its indexed loop
+                total = sum(prob)
+                prob = [p / total for p in prob]
+                if max(prob) > converged or step >= limit:
+                    break
         self.langprob = prob + [0.0] * (len(self.langlist) - len(prob))
 
 
