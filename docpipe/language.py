@@ -303,7 +303,9 @@ def _word_ngrams(word: str, known: dict[str, list[float]]) -> tuple[str, ...]:
         grams = [padded[1], padded[:2]] + [
             gram for end in range(2, len(padded)) for gram in (padded[end], padded[end - 1 : end + 1], padded[end - 2 : end + 1])
         ]
-        return tuple(gram for gram in grams if gram != " " and gram in known)
+        if word[-1] == " ":  # a space is no unigram: the trailing space's is the only one
+            grams.remove(" ")
+        return tuple(filter(known.__contains__, grams))
     capital, found = False, []
     for end in range(1, len(padded)):
         char = padded[end]
