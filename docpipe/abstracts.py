@@ -64,7 +64,7 @@ _BARE_RUN_IN = re.compile(r"^([^\W\d_]+)\s+(?=[A-ZÀ-Þ])")
 _SHORT_PARAGRAPH_CHARS = 40
 _ASIDE_SIZE = 0.85  # of the abstract's font size
 _SUBSTANTIVE_LETTERS = 25
-_LETTER = re.compile(r"[^\W\d_]")
+_LETTERS = re.compile(r"[^\W\d_]+")
 # Abstracts sit at the front: a heading is ignored once this much body text precedes it,
 # unless it heads a translated abstract at the back (see _is_back_abstract).
 _FRONT_CHARS = 2500
@@ -141,12 +141,19 @@ def _heading_languages(key: str) -> tuple[str, ...]:
     return hints if len(parts) > 1 and all(hints) and len(set(hints)) == len(hints) else ()  # type: ignore[return-value]
 
 
+def _has_letters(text: str, count: int) -> bool:
+    """True when ``text`` has at least ``count`` letters: most paragraphs show it in their
+    opening, cheaper to count than the whole of a long one."""
+    opening = text[: 4 * count]
+    return _letters(opening) >= count or (len(text) > len(opening) and _letters(text) >= count)
+
+
 def _letters(text: str) -> int:
-    return len(_LETTER.findall(text))
+    return sum(map(len, _LETTERS.findall(text)))
 
 
 def _is_substantive(block: Block) -> bool:
-    return block.kind in _TEXT_KINDS and not block.language_inferred and _letters(block.text) >= _SUBSTANTIVE_LETTERS
+    return block.kind in _TEXT_KINDS and not block.language_inferred and _has_letters(block.text, _SUBSTANTIVE_LETTERS)
 
 
 def _majority_language(blocks: list[Block]) -> str | None:
@@ -277,7 +284,7 @@ def _headless_abstract(doc: Document) -> _Found:
                 continue  # headings of the front matter: journal, title, authors
             candidate = doc.blocks[last_text]
             set_apart = abs((candidate.font_size or body_size) - body_size) >= _HEADLESS_SIZE_STEP
-            if candidate.kind is BlockKind.PARAGRAPH and _letters(candidate.text) >= _HEADLESS_MIN_LETTERS and set_apart:
+            if candidate.kind is BlockKind.PARAGRAPH and _has_letters(candidate.text, _HEADLESS_MIN_LETTERS) and set_apart:
                 return [(None, [last_text])]
             return []
         if block.kind in _TEXT_KINDS:

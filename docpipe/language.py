@@ -47,6 +47,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
+from operator import mul
 from typing import NamedTuple
 
 from langdetect.detector import Detector
@@ -170,6 +171,8 @@ class _Factory(DetectorFactory):
         super().__init__()
         self.word_ngrams: dict[str, tuple[str, ...]] = {}
         self.evidence: dict[str, "_Evidence"] = {}
+        self.factor_weight: float | None = None
+        self.factors: dict[str, list[float]] = {}
 
     def _create_detector(self) -> Detector:
         return _Detector(self)
@@ -186,7 +189,8 @@ class _Detector(Detector):
     time. Here the first two walks are regular expressions, n-grams come word by word from
     a cache (``NGram.add_char`` resets at every normalised space, so a word's n-grams
     depend on the word alone), the draws are made once per number of n-grams, and the
-    update is one list comprehension doing the same arithmetic in the same order.
+    update multiplies by each n-gram's factors computed once, the same arithmetic in the
+    same order.
     """
 
     def __init__(self, factory: _Factory) -> None:
@@ -203,6 +207,7 @@ class _Detector(Detector):
         self.prior_map = None
         self.verbose = False
         self._word_ngrams = factory.word_ngrams
+        self._factory = factory
 
     def append(self, text: str) -> None:
         # The e-mail pattern backtracks over every run of letters: only run it when it can match.
@@ -236,6 +241,13 @@ class _Detector(Detector):
             ngrams.extend(found)
         return ngrams
 
+    def _factors(self, weight: float) -> dict[str, list[float]]:
+        """Each n-gram's ``weight + q`` per language, the factor a step multiplies the
+        probabilities by, computed once: the seed is fixed, so the weight always is too."""
+        if self._factory.factor_weight != weight:
+            self._factory.factor_weight, self._factory.factors = weight, {}
+        return self._factory.factors
+
     def _detect_block(self) -> None:
         self.cleaning_text()
         ngrams = self._extract_ngrams()
@@ -243,12 +255,20 @@ class _Detector(Detector):
             raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
         gauss, picks = _draws(self.seed, len(ngrams), self.ITERATION_LIMIT)
         weight = (self.alpha + gauss * self.ALPHA_WIDTH) / self.BASE_FREQ
+        factors = self._factors(weight)
         table, converged, limit = self.word_lang_prob_map, self.CONV_THRESHOLD, self.ITERATION_LIMIT
         prob = _leading_nonzero(self._init_probability())
         for step, pick in enumerate(picks):
-            prob = [p * (weight + q) for p, q in zip(prob, table[ngrams[pick]])]
-            if step % 5 == 0 and (self._normalize_prob(prob) > converged or step >= limit):
-                break
+            gram = ngrams[pick]
+            factor = factors.get(gram)
+            if factor is None:
+                factor = factors[gram] = [weight + q for q in table[gram]]
+            prob = list(map(mul, prob, factor))
+            if step % 5 == 0:  # langdetect's _normalize_prob, without its indexed loop
+                total = sum(prob)
+                prob = [p / total for p in prob]
+                if max(prob) > converged or step >= limit:
+                    break
         self.langprob = prob + [0.0] * (len(self.langlist) - len(prob))
 
 
@@ -279,6 +299,13 @@ def _word_ngrams(word: str, known: dict[str, list[float]]) -> tuple[str, ...]:
     trailing space), in its order, skipping words in capitals as it does, kept when a
     profile has them. Its buffer after each character is the last three of " " + word."""
     padded = " " + word
+    if word.islower():  # no capital to skip: every n-gram, in add_char's order
+        grams = [padded[1], padded[:2]] + [
+            gram for end in range(2, len(padded)) for gram in (padded[end], padded[end - 1 : end + 1], padded[end - 2 : end + 1])
+        ]
+        if word[-1] == " ":  # a space is no unigram: the trailing space's is the only one
+            grams.remove(" ")
+        return tuple(filter(known.__contains__, grams))
     capital, found = False, []
     for end in range(1, len(padded)):
         char = padded[end]
@@ -311,16 +338,18 @@ def _common_word_languages() -> dict[str, frozenset[str]]:
 
 
 _WORD_LANGUAGES = _common_word_languages()
+# The same, as each word's share per language and as each language's words: the lookups below.
+_WORD_SHARES = {word: tuple((language, 1.0 / len(languages)) for language in languages) for word, languages in _WORD_LANGUAGES.items()}
+_LANGUAGE_WORDS = {language: frozenset(word for word, languages in _WORD_LANGUAGES.items() if language in languages) for language in _COMMON_WORDS}
 
 
 def _word_scores(words: Sequence[str]) -> dict[str, float]:
     """Per language, the common words of ``words`` (lowercase), each shared among its languages."""
     scores: dict[str, float] = {}
     for word in words:
-        languages = _WORD_LANGUAGES.get(word)
-        if languages:
-            share = 1.0 / len(languages)
-            for language in languages:
+        shares = _WORD_SHARES.get(word)
+        if shares:
+            for language, share in shares:
                 scores[language] = scores.get(language, 0.0) + share
     return scores
 
@@ -362,7 +391,7 @@ def _prepared(text: str) -> tuple[str, int]:
     """The text as langdetect should see it (capped, and lowercased when mostly capitals)
     and the number of letters in it."""
     text = text[:_MAX_CHARS]
-    letters = "".join(_words(text))
+    letters = _NOT_WORD.sub("", text)  # the letters of ``_words(text)``, in one pass
     if sum(map(str.isupper, letters)) > 0.5 * len(letters):
         text = text.lower()
     return text, len(letters)
@@ -436,13 +465,15 @@ def _own_evidence(text: str, run: tuple[str, ...], complete: bool, second_opinio
     prepared, letters = _prepared(text)
     if letters < _MIN_LETTERS:
         return _NO_EVIDENCE
-    scores = _word_scores(_words(prepared.lower()))
+    opening_words = _words(prepared.lower())
+    scores = _word_scores(opening_words)
     if letters < _INFERRED_BELOW_LETTERS and not complete:
         # A line this short takes its context's language unless both detectors say otherwise:
         # until they are asked, langdetect over the run's languages alone is cheaper.
         restricted = _probabilities(prepared, run, restricted=True)
         return _Evidence(_weighed(restricted, scores) if restricted else {UNDETERMINED: 1.0}, False, False, False)
-    words = _words(text.lower())
+    # Lowercasing twice changes nothing: a text within _MAX_CHARS has its opening's words.
+    words = opening_words if len(text) <= _MAX_CHARS else _words(text.lower())
     if not second_opinion and (letters >= _FULL_EVIDENCE_LETTERS or not complete):
         # Most long blocks: their common words alone give the label langdetect would, and no
         # reason to ask lingua (shorter ones are given lingua only when ``complete``);
@@ -530,7 +561,8 @@ def _lacks_function_words(words: list[str], language: str) -> bool:
     """True when a long text (its lowercase ``words``) has almost none of ``language``'s commonest words."""
     if language not in _COMMON_WORDS or len(words) < _FUNCTION_WORD_MIN_WORDS:
         return False
-    common = sum(language in _WORD_LANGUAGES.get(word, ()) for word in words)
+    known = _LANGUAGE_WORDS[language]
+    common = len([word for word in words if word in known])
     return common < _FUNCTION_WORD_MIN_SHARE * len(words)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from docpipe.abstracts import heading_key, split_abstracts
+from docpipe.abstracts import _has_letters, heading_key, split_abstracts
 from docpipe.document import Block, BlockKind, Document, Source
 from docpipe.language import tag_languages
 from docpipe.pipeline import process_path
@@ -239,3 +239,13 @@ def test_a_headless_abstract_is_the_paragraph_set_apart_before_the_first_section
     # The same paragraph in the body's size is the start of the body, not an abstract.
     same_size = split_abstracts(tag_languages(Document(Source("t", "", 0), blocks=[*front, _sized(BlockKind.PARAGRAPH, abstract, 10), *body])))
     assert same_size.abstracts == {}
+
+
+@pytest.mark.parametrize(("text", "count", "expected"), [
+    ("1. " * 40 + "a" * 25, 25, True),  # the letters come after the opening that is counted first
+    ("1. " * 40 + "a" * 24, 25, False),
+    ("Résumé en français ici, ok", 20, True),
+    ("l'été", 5, False),
+])
+def test_letter_threshold_counts_past_the_opening(text: str, count: int, expected: bool) -> None:
+    assert _has_letters(text, count) is expected
