@@ -690,20 +690,21 @@ def tag_languages(doc: Document, languages: Sequence[str] = DEFAULT_LANGUAGES) -
         # own evidence labels them only where both detectors or their common words agree
         # (README, "Language of short lines").
         found = [own if own.agreed or _words_agree(block.text, own.probs) else _NO_EVIDENCE for block, own in zip(doc.blocks, found)]
-    path = _smoothed(doc.blocks, found, letters, attachment, states, favoured)
+    kept = [_kept(block.text, size, own) for block, size, own in zip(doc.blocks, letters, found)]
+    path = _smoothed(found, letters, attachment, states, favoured, kept)
     disputed = [i for i, own in enumerate(found) if _disputed(i, own, path, letters, run)]
     if disputed:
         # Blocks that langdetect or the words alone give another language than their
         # context's: lingua's opinion tells a quotation from their error.
         for i in disputed:
             found[i] = _evidence(doc.blocks[i].text, run, complete=True, second_opinion=True)
-        path = _smoothed(doc.blocks, found, letters, attachment, states, favoured)
+            kept[i] = _kept(doc.blocks[i].text, letters[i], found[i])
+        path = _smoothed(found, letters, attachment, states, favoured, kept)
     decided: list[bool] = []
-    for block, own, label, size in zip(doc.blocks, found, path, letters):
+    for block, own, label, size, keeps in zip(doc.blocks, found, path, letters, kept):
         own_best = _best(own.probs)
         block.language = label
-        kept = _kept(block.text, size, own) is not None
-        block.language_inferred = not kept and (size < _INFERRED_BELOW_LETTERS or own_best != label)
+        block.language_inferred = keeps is None and (size < _INFERRED_BELOW_LETTERS or own_best != label)
         block.language_prob = own.probs.get(label, 0.0)
         decided.append(not block.language_inferred)
     _borrow_context_probs(doc.blocks, decided)
@@ -712,15 +713,14 @@ def tag_languages(doc: Document, languages: Sequence[str] = DEFAULT_LANGUAGES) -
 
 
 def _smoothed(
-    blocks: Sequence[Block],
     found: Sequence[_Evidence],
     letters: Sequence[int],
     attachment: Sequence[int],
     states: Sequence[str],
     favoured: str | None,
+    kept: Sequence[str | None],
 ) -> list[str]:
     weights = [_weight(size, own) for size, own in zip(letters, found)]
-    kept = [_kept(block.text, size, own) for block, size, own in zip(blocks, letters, found)]
     return smooth([own.probs for own in found], weights, attachment, states, favoured, kept)
 
 

@@ -237,7 +237,7 @@ def _spam_bio(text: str) -> bool:
     if len(text) > 300 or text.count(".") + text.count("!") < 2:  # three sentences have two stops between them
         return False
     sentences = [s.strip(" “”\"'") for s in re.split(r"[.!]\s*", text.strip(" “”\"'")) if s.strip(" “”\"'")]
-    if len(sentences) < 3 or len(text) > 300:
+    if len(sentences) < 3:
         return False
     short = [s for s in sentences if len(s.split()) <= 4]
     persona = [s for s in short if _PERSONA.search(s.split()[-1])]
