@@ -151,9 +151,10 @@ def ingest(paths: list[str], out_dir: str = "output", config: RunConfig = RunCon
 
     found = discover_task(paths)
     work = plan_task(out_dir, found, config)
-    scanning = [scan_archive_task.submit(number, location) for number, location in enumerate(work.to_scan)]
-    # quote: the scans' records need no walk for futures.
-    work = plan_records_task(out_dir, quote(work), quote([future.result() for future in scanning]), config)
+    if work.to_scan:  # new or changed web archives (or files their names do not say what they are)
+        scanning = [scan_archive_task.submit(number, location) for number, location in enumerate(work.to_scan)]
+        # quote: the scans' records need no walk for futures.
+        work = plan_records_task(out_dir, quote(work), quote([future.result() for future in scanning]), config)
     summary.files_seen = len(found.files)
     summary.skipped_known = work.skipped_known
     summary.skipped_other = len(found.skipped)
