@@ -22,13 +22,11 @@ _BOLD_FONT = re.compile(r"bold|black|heavy|demi|[,.-]b$|[,.-]bd$", re.I)
 _CID = re.compile(r"\(cid:\d+\)")
 _MARKER_GLYPHS = frozenset("0123456789,*∗†‡§¶IVX")
 _PRESENTATION_FORMS = frozenset(map(chr, range(0xFB00, 0xFB07)))  # ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ
+# A ligature glyph: a presentation form, or the letters a font's ToUnicode map spells it with.
+_LIGATURES = _PRESENTATION_FORMS | {"fi", "fl", "ff", "ffi", "ffl", "ft", "st"}
 _WIDE_GAP = 1.0  # in ems: wider than any word space of justified text
 # Four one-glyph words in a row: maybe letter-spaced text (close_letter_spacing decides).
 _LONE_GLYPHS = re.compile(r"(?:^| )(?:\S ){3}\S(?= |$)")
-
-
-def _is_ligature(glyph: str) -> bool:
-    return glyph in _PRESENTATION_FORMS or glyph in ("fi", "fl", "ff", "ffi", "ffl", "ft", "st")
 
 
 @lru_cache(maxsize=1024)
@@ -103,7 +101,7 @@ def _read_segment(items: list, y0: float, y1: float, spaced: set[int]) -> Line |
             if glyph == " ":
                 # A space glyph drawn inside the previous glyph's box (after a ligature
                 # whose advance is wrong: "cientíﬁ ca") separates nothing.
-                overlapping = previous is not None and _is_ligature(previous.get_text()) and item.x0 < previous.x1 - 0.5 * item.width
+                overlapping = previous is not None and previous.get_text() in _LIGATURES and item.x0 < previous.x1 - 0.5 * item.width
                 pending_space = pending_space or not overlapping
                 continue
             if glyph.startswith("(") and _CID.fullmatch(glyph):
@@ -112,7 +110,7 @@ def _read_segment(items: list, y0: float, y1: float, spaced: set[int]) -> Line |
             if pending_space and parts:
                 # A space pdfminer inferred right after a ligature glyph is usually its
                 # wrong advance width ("cientíﬁ ca"), not a word break.
-                ligature_gap = previous is not None and _is_ligature(previous.get_text())
+                ligature_gap = previous is not None and previous.get_text() in _LIGATURES
                 if not (ligature_gap and item.x0 - previous.x1 < 0.2 * item.size and glyph.islower()):
                     parts.append(" ")
                     if previous is not None and item.size > 0:  # a glyph set at size 0 has no em to measure in
