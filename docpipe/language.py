@@ -506,8 +506,8 @@ def _own_evidence(text: str, run: tuple[str, ...], complete: bool, second_opinio
         vocab: dict[str, float] = {}
         if second and (_best(detected) != _best(second) or best_combined not in run):
             # The two detectors dispute the text, or a neighbouring language wins it: both read
-            # character n-grams, which a short sentence's or lost accents' mislead together
-            # more often than its words do ("Cada unidad se llama beat (pulso).": Catalan).
+            # character n-grams, which a short sentence or lost accents can mislead together
+            # where its words do not ("Cada unidad se llama beat (pulso).": Catalan to both).
             whole_words = prepared if len(text) <= _MAX_CHARS else prepared.rsplit(None, 1)[0]
             vocab = vocabulary.confidences(whole_words, loaded)
             if vocab:
@@ -723,8 +723,8 @@ def tag_languages(doc: Document, languages: Sequence[str] = DEFAULT_LANGUAGES) -
     found = [_evidence(block.text, run, complete=alone) for block in doc.blocks]
     if favoured is None and all(size < _INFERRED_BELOW_LETTERS for size in letters):
         # Only short lines (names, numbers, two-word titles) and nothing else to go by: their
-        # own evidence labels them only where both detectors or their common words agree
-        # (README, "Language of short lines").
+        # own evidence labels them only where both detectors, lingua and the words'
+        # frequencies, or their common words agree (README, "Language of short lines").
         found = [own if own.agreed or own.vouched or _words_agree(block.text, own.probs) else _NO_EVIDENCE for block, own in zip(doc.blocks, found)]
     kept = [_kept(block.text, size, own) for block, size, own in zip(doc.blocks, letters, found)]
     path = _smoothed(found, letters, attachment, states, favoured, kept)
