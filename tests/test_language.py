@@ -11,7 +11,7 @@ import pytest
 from langdetect.detector import Detector
 from langdetect.lang_detect_exception import LangDetectException
 
-from docpipe import language
+from docpipe import language, vocabulary
 from docpipe.document import Block, BlockKind, Document, Source
 from docpipe.language import UNDETERMINED, detect_block, tag_languages
 from docpipe.pipeline import process_path
@@ -149,6 +149,61 @@ def test_a_short_line_langdetect_calls_catalan_gets_linguas_opinion_next_to_engl
     english = "The committee will publish its final report on trade and migration next spring, as planned."
     doc = tag_languages(_doc((BlockKind.PARAGRAPH, english), (BlockKind.PARAGRAPH, line)))
     assert [block.language for block in doc.blocks] == ["en", "es"]
+
+
+# Devset sentences (as above) whose letters langdetect and lingua both read as a neighbouring
+# language (Catalan or Portuguese, German, Italian; the last lost its accented letters
+# upstream: "ao", "decidi"), and whose words are plainly Spanish (docpipe.vocabulary).
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Cada unidad se llama beat (pulso).",
+        "Se trata del Samsung Galaxy Tab 3 8.0.",
+        "Finalmente, posterior al ao 1890 se decidi construir un campanario de pared para la capilla de casa Rossell.",
+    ],
+)
+def test_spanish_words_outweigh_detectors_that_read_a_neighbouring_language(sentence: str) -> None:
+    assert tag_languages(_doc((BlockKind.PARAGRAPH, sentence))).blocks[0].language == "es"
+
+
+def test_a_short_sentence_alone_is_labelled_where_lingua_and_its_words_agree() -> None:
+    # README, "Language of short lines" (devset sentences, as above): langdetect reads
+    # Portuguese and Dutch; lingua and the words' frequencies agree on Spanish and English.
+    for sentence, expected in (("Por si estis interesados.", "es"), ("Do let us make haste!", "en")):
+        assert tag_languages(_doc((BlockKind.PARAGRAPH, sentence))).blocks[0].language == expected, sentence
+
+
+def test_catalan_words_keep_catalan_sentences_out_of_spanish() -> None:
+    # Devset Catalan sentences (as above) that the detectors and common words gave Spanish.
+    for sentence in ("El testador va morir el dia 13 de desembre de 1926.", "En cas contrari, ha de registrar-se clickant aquí."):
+        assert tag_languages(_doc((BlockKind.PARAGRAPH, sentence))).blocks[0].language == UNDETERMINED, sentence
+
+
+# The opening blocks of a Finnish page of the HTML devset (tests/data/README.md): their few
+# short words that English and French lists know ("on", "maiden") are no evidence.
+FINNISH_BLOCKS = (
+    "Sanna Marin tapasi Angela Merkelin: Myös Saksa haluaa pitää kiinni maataloustuista - ”Meidän näkemyksiämme "
+    "suurimpana nettomaksajana ei ole otettu riittävästi huomioon”",
+    "EU-maiden on vaikea päästä nopeasti sopuun EU:n tulevasta rahoituskehyksestä. Saksan liittokansleri Angela "
+    "Merkel on tyytymätön siihen, miten suurimman nettomaksajan vaatimuksiin on tähän mennessä suhtauduttu.",
+)
+
+
+def test_words_no_list_knows_are_no_vocabulary_evidence() -> None:
+    loaded = language._loaded(language.DEFAULT_LANGUAGES)
+    assert vocabulary.confidences(FINNISH_BLOCKS[1][: language._MAX_CHARS], loaded) == {}
+    doc = tag_languages(_doc(*((BlockKind.PARAGRAPH, text) for text in FINNISH_BLOCKS)))
+    assert [block.language for block in doc.blocks] == [UNDETERMINED, UNDETERMINED]
+
+
+def test_vocabulary_reads_words_not_names_or_addresses() -> None:
+    assert vocabulary.words("Jean-Pierre l'a lu via https://t3n.de/news (EU:n) ¿Qué?") == ["l", "a", "lu", "via"]
+    # A word that lost its accented letters upstream ("estis" for "estéis", devset sentence
+    # above) is found in that form too, and only in its language's list.
+    loaded = language._loaded(language.DEFAULT_LANGUAGES)
+    found = vocabulary.confidences("por si estis", loaded)
+    assert max(found, key=found.__getitem__) == "es" and found["es"] > 0.99
+    assert [code for code in loaded if vocabulary._frequencies(code).bucket("estis") < vocabulary._MISSING_BUCKET] == ["es"]
 
 
 def test_long_text_whose_common_words_decide_skips_langdetect(monkeypatch: pytest.MonkeyPatch) -> None:
