@@ -394,7 +394,7 @@ def evaluate_langid_singles(sentences: dict[str, list[str]], pairs: dict[str, li
                 taken[label] += 1
         print(f"{lang:<6}{_rate(wrong)} (n={len(wrong)})  " + ", ".join(f"{k}: {v}" for k, v in sorted(taken.items())))
     print(f"all   {_rate(wrong_all)} (n={len(wrong_all)})")
-    print("\n## Word pairs alone (README, 'Language of short lines': a document of short lines only is und unless both detectors or its common words agree)")
+    print("\n## Word pairs alone (README, 'Language of short lines': a document of short lines only is und unless both detectors, lingua and the words' frequencies, or its common words agree)")
     for lang in LANGID_LANGUAGES:
         labels = [extracted_language(text) for text in pairs[lang]]
         calls += len(labels)
