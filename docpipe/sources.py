@@ -45,6 +45,7 @@ class Locator:
     # The hash of the version the store holds for this input: bytes hashing to it need no parsing
     # (a file touched, copied over or uploaded again unchanged).
     stored_sha256: str | None = None
+    size: int = 0  # its size as listed (a record's payload's, as scanned); 0 if unknown: what a worker reading it ahead will hold
 
     @property
     def file_path(self) -> str:
@@ -92,11 +93,10 @@ def read_input(locator: Locator, max_bytes: int) -> tuple[bytes, Source]:
             data, source = read_record(handle, locator.record, locator.file_path, max_bytes, locator.one_stream)
         return data, source
     if remote.is_uri(locator.location):
-        handle, size = remote.open_sized(locator.location)
-        with handle:
-            if size > max_bytes:
-                raise ReadRefused(RejectReason.TOO_LARGE, f"{size} bytes exceeds the {max_bytes}-byte limit", size)
-            data = handle.read()
+        size, whole = remote.read_whole(locator.location, max_bytes)
+        if whole is None:
+            raise ReadRefused(RejectReason.TOO_LARGE, f"{size} bytes exceeds the {max_bytes}-byte limit", size)
+        data = whole
     else:
         status = os.stat(locator.location)
         if not stat.S_ISREG(status.st_mode):
