@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from dataclasses import fields
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from docpipe import __version__
 from docpipe.discover import CredentialInURI, discover, refuse_credentials
@@ -275,7 +274,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     server = None if args.dask_address else EmbeddedServer.launch(str(flows.PREFECT_HOME))
     try:
         if not args.dask_address:
-            start_forkserver(reads_s3=any(urlsplit(path).scheme == "s3" for path in args.paths))
+            start_forkserver()
         return _ingest(args, server)
     finally:
         if server is not None:

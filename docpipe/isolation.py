@@ -78,11 +78,8 @@ def _worker(connection: Connection, settings: Settings, limits: Limits) -> None:
         connection.send(process_path(path, settings, read))
 
 
-def start_forkserver(reads_s3: bool = False) -> None:
-    """Start the forkserver now, so that it imports the stages while the caller does other start-up work;
-    with ``reads_s3``, boto3 too, which its workers reading `s3://` inputs would each load otherwise."""
-    if reads_s3:
-        multiprocessing.get_context("forkserver").set_forkserver_preload([*PRELOADED_MODULES, "docpipe.boto3_warmup"])
+def start_forkserver() -> None:
+    """Start the forkserver now, so that it imports the stages while the caller does other start-up work."""
     multiprocessing.forkserver.ensure_running()
 
 

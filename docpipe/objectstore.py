@@ -10,17 +10,13 @@ Each writer keeps the catalog in memory and replays the journal entries it has n
 it takes the lock, so a commit reads only what changed since that writer's last commit.
 
 Credentials and region come from boto3's usual sources (environment, ~/.aws); the endpoint
-from the root URI's `endpoint_override` (and `scheme`), as pyarrow reads it. Workers reading
-`s3://` inputs use the same clients (`client_for`): one GET per object, where pyarrow's files
-send a HEAD first.
+from the root URI's `endpoint_override` (and `scheme`), as pyarrow reads it.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import socket
-import threading
 import time
 import uuid
 from typing import Any
@@ -28,38 +24,28 @@ from urllib.parse import parse_qs, urlparse
 
 LOCK_TTL_SECONDS = 1800.0
 _POLL_SECONDS = 0.2
-_CREATING = threading.Lock()  # boto3's default session may not be used by two threads at once
-
-
-def client_for(uri: str) -> Any:
-    """A boto3 S3 client for the server an `s3://` URI names (its `endpoint_override`, `scheme` and
-    `region` options): one per process and server, shared by its threads (boto3 clients are thread-safe)."""
-    query = {key: values[-1] for key, values in parse_qs(urlparse(uri).query).items()}
-    endpoint = query.get("endpoint_override")
-    if endpoint and "://" not in endpoint:
-        endpoint = f"{query.get('scheme', 'https')}://{endpoint}"
-    with _CREATING:
-        return _client(endpoint, query.get("region"))
-
-
-@functools.cache
-def _client(endpoint: str | None, region: str | None) -> Any:
-    import boto3  # only object stores need it
-
-    return boto3.client("s3", endpoint_url=endpoint, region_name=region)
 
 
 class S3Root:
     def __init__(self, uri: str) -> None:
         parsed = urlparse(uri)
+        query = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
         self.bucket = parsed.netloc
         self.prefix = parsed.path.strip("/")
-        self._uri = uri
+        endpoint = query.get("endpoint_override")
+        if endpoint and "://" not in endpoint:
+            endpoint = f"{query.get('scheme', 'https')}://{endpoint}"
+        self._endpoint, self._region = endpoint, query.get("region")
+        self._client: Any = None
         self.owner = f"{socket.gethostname()}-{uuid.uuid4().hex[:12]}"
 
     @property
     def client(self) -> Any:
-        return client_for(self._uri)
+        if self._client is None:
+            import boto3  # only object-store roots need it
+
+            self._client = boto3.client("s3", endpoint_url=self._endpoint, region_name=self._region)
+        return self._client
 
     def _key(self, name: str) -> str:
         return f"{self.prefix}/{name}" if self.prefix else name

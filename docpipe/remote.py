@@ -91,39 +91,6 @@ def open_sized(uri: str, buffer_bytes: int = WHOLE_READ_BUFFER) -> tuple[BinaryI
     return handle, int(handle.size)
 
 
-def read_whole(uri: str, max_bytes: int) -> tuple[int, bytes | None]:
-    """The size of the object at ``uri`` and its bytes; None instead of bytes when it is larger than ``max_bytes`` (left unread).
-
-    An `s3://` object is one GET (boto3's: pyarrow's files send a HEAD before it), its size
-    read from the answer's headers; other objects are opened as `open_sized` does.
-    """
-    if urlsplit(uri).scheme == "s3":
-        return _get_s3_object(uri, max_bytes)
-    handle, size = open_sized(uri)
-    with handle:
-        return size, (handle.read() if size <= max_bytes else None)
-
-
-def _get_s3_object(uri: str, max_bytes: int) -> tuple[int, bytes | None]:
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    from docpipe.objectstore import client_for
-
-    parts = urlsplit(uri)
-    try:
-        answer = client_for(uri).get_object(Bucket=parts.netloc, Key=parts.path.lstrip("/"))  # the key as listed (`_uri_under`), not percent-decoded
-        with answer["Body"] as body:
-            size = answer["ContentLength"]
-            return size, (body.read() if size <= max_bytes else None)
-    except ClientError as error:  # what the store answered: as the OSError pyarrow would raise
-        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        code = error.response.get("Error", {}).get("Code", "")
-        kind = FileNotFoundError if status == 404 or code == "NoSuchKey" else PermissionError if status == 403 else OSError
-        raise kind(f"{code or status} from the object store: {without_options(uri)}") from None
-    except BotoCoreError as error:  # the store could not be reached or answered nonsense
-        raise OSError(str(error)) from None
-
-
 def open_stream(uri: str) -> BinaryIO:
     """A handle to read the object at ``uri`` once, in order: one request, no size lookup first."""
     filesystem, path, arrow = _resolve(uri)

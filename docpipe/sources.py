@@ -93,10 +93,11 @@ def read_input(locator: Locator, max_bytes: int) -> tuple[bytes, Source]:
             data, source = read_record(handle, locator.record, locator.file_path, max_bytes, locator.one_stream)
         return data, source
     if remote.is_uri(locator.location):
-        size, whole = remote.read_whole(locator.location, max_bytes)
-        if whole is None:
-            raise ReadRefused(RejectReason.TOO_LARGE, f"{size} bytes exceeds the {max_bytes}-byte limit", size)
-        data = whole
+        handle, size = remote.open_sized(locator.location)
+        with handle:
+            if size > max_bytes:
+                raise ReadRefused(RejectReason.TOO_LARGE, f"{size} bytes exceeds the {max_bytes}-byte limit", size)
+            data = handle.read()
     else:
         status = os.stat(locator.location)
         if not stat.S_ISREG(status.st_mode):
