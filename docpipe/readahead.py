@@ -26,10 +26,11 @@ from docpipe import remote
 from docpipe.document import Source
 from docpipe.sources import Locator, read_input
 
-# Reads started ahead, at most: with S3's latency and a few ms of parsing for the smallest
-# documents, three keep a worker fed; the flow keeps this many inputs behind the current one in
-# each worker's pipe (isolation.py).
-READ_AHEAD = 3
+# Reads started ahead, at most; the flow keeps this many inputs behind the current one in each
+# worker's pipe (isolation.py). An object costs two round trips (pyarrow's HEAD, then the GET):
+# with 30 ms each and ~20 ms of parsing a page, 3 reads ahead left a worker waiting 2 s per 200
+# devset pages, 6 none (a local S3 server delaying every request by 30 ms).
+READ_AHEAD = 6
 READ_AHEAD_BYTES = 64 * 1024 * 1024
 
 Read = Callable[[], tuple[bytes, Source]]
