@@ -3,7 +3,8 @@
 Builds bench/throughput.py's corpus (raw/ and, when ../shared/devset is present, its pages and
 open PDFs, each copy with its own sha256), then the same documents as
   warc    one .warc.gz, each document a response record (its own gzip member, as crawlers write)
-  s3      objects under a prefix of a local S3-compatible server (moto, on 127.0.0.1, in a process of its own)
+  s3      objects under a prefix of a local S3-compatible server (moto, on 127.0.0.1, in a process of its own;
+          `--latency-ms 30` delays each of its answers as a real object store's first byte is)
 and runs `docpipe ingest` over each source with one worker and on all cores, each run a whole
 process with a fresh output folder and Prefect home. Rounds alternate the sources, so that a
 slow spell of the machine hits all of them; the best of the rounds is reported. For each run:
@@ -17,7 +18,8 @@ and each source's overhead over the folder, in wall time, flow time and docpipe 
 `--compare DIR` runs the docpipe of another checkout too (e.g. `git worktree add /tmp/base main`),
 interleaved with this one's in every round: a before/after on the same machine state.
 
-    nice -n 5 .venv/bin/python bench/inputs.py [--documents 400] [--repeat 3] [--workers 1,2] [--compare DIR] [--keep DIR]
+    nice -n 5 .venv/bin/python bench/inputs.py [--documents 400] [--repeat 3] [--workers 1,2] [--sources folder,warc,s3]
+        [--latency-ms 0] [--compare DIR] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -63,13 +65,13 @@ def write_archive(corpus: Path, archive: Path) -> None:
 class S3Server:
     """moto's server in a process of its own: its CPU time is its own, and it shares no interpreter with the bench."""
 
-    def __init__(self, work: Path) -> None:
+    def __init__(self, work: Path, latency_ms: float) -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         self.log = work / "s3-server.log"  # one line per request
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=open(self.log, "w")
+            [sys.executable, __file__, "--serve-s3", str(port), str(latency_ms)], stdout=subprocess.DEVNULL, stderr=open(self.log, "w")
         )
         self.endpoint = f"http://127.0.0.1:{port}"
         for _ in range(300):
@@ -140,11 +142,29 @@ def ingest(command: list[str], env: dict[str, str], checkout: Path, server: S3Se
     )
 
 
+def serve_s3(port: int, latency_ms: float) -> None:
+    """moto's server, as `python -m moto.server` runs it, each answer delayed by ``latency_ms``."""
+    from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import run_simple
+
+    moto = DomainDispatcherApplication(create_backend_app)
+
+    def delayed(environ, start_response):  # noqa: ANN001, ANN202 - a WSGI application
+        time.sleep(latency_ms / 1000)
+        return moto(environ, start_response)
+
+    run_simple("127.0.0.1", port, delayed if latency_ms else moto, threaded=True, request_handler=MotoRequestHandler)
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--serve-s3"]:
+        return serve_s3(int(sys.argv[2]), float(sys.argv[3]))
     arguments = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     arguments.add_argument("--documents", type=int, default=400)
     arguments.add_argument("--repeat", type=int, default=3, help="rounds; the best of each run is reported (default 3)")
     arguments.add_argument("--workers", help="worker counts to run, comma-separated (default: 1 and all cores)")
+    arguments.add_argument("--sources", default="folder,warc,s3", help="sources to run beside the folder, comma-separated (default: all)")
+    arguments.add_argument("--latency-ms", type=float, default=0.0, help="delay each answer of the S3 server by this much (default 0)")
     arguments.add_argument("--compare", type=Path, help="another checkout of docpipe to run beside this one, interleaved (before/after)")
     arguments.add_argument("--keep", help="build the corpus and outputs here and keep them")
     args = arguments.parse_args()
@@ -159,13 +179,13 @@ def main() -> None:
     counts = build_corpus(corpus, args.documents)
     archive = work / "corpus.warc.gz"
     write_archive(corpus, archive)
-    server = S3Server(work)
+    server = S3Server(work, args.latency_ms)
     s3_uri = server.upload(corpus)
     cores = len(os.sched_getaffinity(0))
-    print(f"corpus: {args.documents} documents {counts}; archive {archive.stat().st_size / 2**20:.1f} MiB; {cores} cores")
+    print(f"corpus: {args.documents} documents {counts}; archive {archive.stat().st_size / 2**20:.1f} MiB; {cores} cores; S3 latency {args.latency_ms:g} ms")
 
     checkouts = {"": PROJECT, **({"base:": args.compare.resolve()} if args.compare else {})}
-    sources = {"folder": str(corpus), "warc": str(archive), "s3": s3_uri}
+    sources = {name: source for name, source in {"folder": str(corpus), "warc": str(archive), "s3": s3_uri}.items() if name == "folder" or name in args.sources.split(",")}
     worker_counts = args.workers.split(",") if args.workers else ["1", str(cores)]
     runs = {
         f"{label}{name}-{workers}": (checkout, source, workers)
