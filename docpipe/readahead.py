@@ -1,17 +1,18 @@
 """A worker's read-ahead: the bytes of the remote inputs queued behind the one it parses, fetched meanwhile.
 
-An object store answers each GET after 20-50 ms (S3's first-byte latency): a worker fetching
-each input only when its turn came would wait that long per document, doing nothing. The flow
-keeps a few inputs in each worker's pipe (docpipe/isolation.py); the worker queues them here as
-they arrive, and their reads run in threads while it parses. pyarrow's filesystems read without
-holding the interpreter's lock, so a read ahead costs the parse next to nothing; boto3's GET
-(one request where pyarrow sends a HEAD first) runs ~3 ms of Python per object, and read
-ahead in a thread it cost a worker more CPU than the HEAD's round trip costs it in time
-(measured on 200 devset pages: see bench/inputs.py). What the started reads will hold is bounded by `READ_AHEAD_BYTES`, counted
-by the inputs' listed sizes, so a batch's big PDFs are never all in memory at once: an input
-past the bound waits for its turn and is read then. A read's outcome, bytes or error (a vanished
-object, a size over the limit), is handed over when its input's turn comes, as if read then.
-Local files are read at their turn: a read from the page cache costs less than a thread's hand-over.
+An object store answers each request after 20-50 ms (S3's first-byte latency): a worker
+fetching each input only when its turn came would wait that long per document, doing nothing.
+The flow keeps a few inputs in each worker's pipe (docpipe/isolation.py); the worker queues
+them here as they arrive, and their reads run in threads while it parses. pyarrow's
+filesystems read without holding the interpreter's lock, so a read ahead costs the parse next
+to nothing. (boto3's GET would spare pyarrow's HEAD, but it runs ~3 ms of Python per object:
+read ahead in a thread, it cost a worker 1 s of CPU and of wall time per 200 devset pages,
+where pyarrow's cost 0.2 s of CPU and no wall time.) What the started reads will hold is
+bounded by `READ_AHEAD_BYTES`, counted by the inputs' listed sizes, so a batch's big PDFs are
+never all in memory at once: an input past the bound waits for its turn and is read then. A
+read's outcome, bytes or error (a vanished object, a size over the limit), is handed over at
+its input's turn, as if read then. Local files are read at their turn: a read from the page
+cache costs less than a thread's hand-over.
 """
 
 from __future__ import annotations
