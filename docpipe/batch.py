@@ -32,13 +32,16 @@ _DOCUMENT_NAMES = tuple(sorted(DOCUMENT_EXTENSIONS))
 class Input:
     locator: Locator
     sha256: str | None  # a web archive record's, hashed by its archive's scan; None for a file: its worker hashes it
-    size: int = 0
     problem: str | None = None  # a web archive's record its scan could not read: rejected without parsing
     identity: str | None = None  # the file's in its listing (docpipe.identity): recorded once a worker has read it
 
     @property
     def path(self) -> str:
         return self.locator.source_path
+
+    @property
+    def size(self) -> int:
+        return self.locator.size
 
 
 @dataclass
@@ -118,7 +121,7 @@ def scan(location: str) -> Scan:
                 if record.skipped is not None:
                     skipped[record.skipped] += 1
                 else:
-                    records.append(Input(Locator(location, record.offset, one_stream), record.sha256, record.size, record.problem))
+                    records.append(Input(Locator(location, record.offset, one_stream, size=record.size), record.sha256, record.problem))
     except OSError:  # its worker meets the same error and rejects it with the reason
         return Scan(location, None)
     return Scan(location, records, skipped)
@@ -139,7 +142,7 @@ def expand(found: Discovery) -> tuple[list[Input], Counter[str]]:
     skipped: Counter[str] = Counter()
     for file in found.files:
         scanned = scan(file) if _maybe_archive(file) else Scan(file, None)
-        items += scanned.records if scanned.records is not None else [Input(Locator(file), None, found.sizes.get(file, 0))]
+        items += scanned.records if scanned.records is not None else [Input(Locator(file, size=found.sizes.get(file, 0)), None)]
         skipped += scanned.skipped
     return items, skipped
 
@@ -171,11 +174,11 @@ def plan(found: Discovery, known_of: Callable[[list[str], list[str]], KnownInput
     stored, unread = known.document_hashes | known.reject_hashes, last.unread_paths
     for file in unchanged:
         seen = last.seen[paths[file]]
-        item = Input(Locator(file), None, found.sizes.get(file, 0), identity=seen.identity)
+        item = Input(Locator(file, size=found.sizes.get(file, 0)), None, identity=seen.identity)
         known_before = seen.sha256 in stored if seen.sha256 else item.path in unread
         (result.known if known_before else result.todo).append(item)
     for file in changed:
-        item = Input(Locator(file), None, found.sizes.get(file, 0), identity=found.identities.get(file))
+        item = Input(Locator(file, size=found.sizes.get(file, 0)), None, identity=found.identities.get(file))
         if item.identity is None and not _regular_file(file):
             # unreadable (its worker rejects it): worth another try only once it can be read
             (result.known if item.path in unread and not reprocess else result.todo).append(item)

@@ -28,6 +28,8 @@ from multiprocessing.connection import Connection, wait
 
 from docpipe.document import Document, Reject, Source, Unchanged
 from docpipe.pipeline import Settings, process_path
+from docpipe.readahead import READ_AHEAD, ReadAhead
+from docpipe.remote import is_uri
 from docpipe.sources import Locator
 from docpipe.reasons import RejectReason
 from docpipe.progress import report
@@ -44,8 +46,10 @@ _log = logging.getLogger(__name__)
 # What a worker is handed: a local path, or where an input's bytes are (it reads them itself).
 InputRef = str | Locator
 # Each worker holds its next input in its pipe while it parses the current one: it never
-# waits for this process (busy with Prefect or the Parquet files) to hand it work.
+# waits for this process (busy with Prefect or the Parquet files) to hand it work. Remote
+# inputs, a few more: the worker fetches their bytes while it parses (docpipe/readahead.py).
 _JOBS_IN_FLIGHT = 2
+_REMOTE_JOBS_IN_FLIGHT = 1 + READ_AHEAD
 
 
 @dataclass(frozen=True)
@@ -59,14 +63,19 @@ def _worker(connection: Connection, settings: Settings, limits: Limits) -> None:
     # Everything inherited (the imported stages, the language profiles) lives as long as the
     # worker: without this, every full collection walks it again (3% of a 2,000-document run).
     gc.freeze()
+    waiting = ReadAhead(settings.max_bytes)
     while True:
-        try:
-            path = connection.recv()
-        except EOFError:
-            return
-        if path is None:
-            return
-        connection.send(process_path(path, settings))
+        # Every input already in the pipe joins the queue, its read begun; with none queued, wait for one.
+        while not waiting or connection.poll():
+            try:
+                path = connection.recv()
+            except EOFError:
+                return
+            if path is None:
+                return
+            waiting.add(path)
+        path, read = waiting.take()
+        connection.send(process_path(path, settings, read))
 
 
 def start_forkserver() -> None:
@@ -122,6 +131,10 @@ class _Worker:
         self.connection.close()
 
 
+def _in_flight(path: InputRef) -> int:
+    return _REMOTE_JOBS_IN_FLIGHT if isinstance(path, Locator) and is_uri(path.location) else _JOBS_IN_FLIGHT
+
+
 def _reject(path: InputRef, error_type: RejectReason, message: str) -> Reject:
     source_path = path.source_path if isinstance(path, Locator) else path
     return Reject(Source(source_path, "", 0), "parse", error_type, message, datetime.now(timezone.utc))
@@ -151,7 +164,7 @@ def iter_isolated(
 
     def refill(worker: _Worker) -> None:
         # Near the end, one job each: a job waiting behind another could run on an idle worker.
-        while queue and len(worker.jobs) < (_JOBS_IN_FLIGHT if len(queue) >= len(pool) else 1):
+        while queue and len(worker.jobs) < (_in_flight(queue[-1][1]) if len(queue) >= len(pool) else 1):
             worker.give(*queue.pop(), seconds)
 
     try:

@@ -14,7 +14,7 @@ import hashlib
 import importlib
 import os
 from importlib import metadata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -112,12 +112,15 @@ def _parse(data: bytes, source: Source, settings: Settings) -> Document:
     return parse(data, source)
 
 
-def process_path(path: str | os.PathLike[str] | Locator, settings: Settings = Settings()) -> Document | Reject | Unchanged:
+def process_path(
+    path: str | os.PathLike[str] | Locator, settings: Settings = Settings(), read: Callable[[], tuple[bytes, Source]] | None = None
+) -> Document | Reject | Unchanged:
     """The pipeline on one input: a local file, a remote object or a web archive's record (a `Locator`);
-    `Unchanged` when its bytes are the version its locator says is stored."""
+    `Unchanged` when its bytes are the version its locator says is stored. ``read`` gives its bytes
+    when they were fetched ahead (docpipe/readahead.py); by default they are read now."""
     locator = path if isinstance(path, Locator) else Locator(str(path))
     try:
-        data, source = read_input(locator, settings.max_bytes)
+        data, source = read() if read is not None else read_input(locator, settings.max_bytes)
     except RejectedInput as refusal:
         size = refusal.size_bytes if isinstance(refusal, ReadRefused) else 0
         return _reject(Source(locator.source_path, "", size), "read", refusal.reason, refusal.message)

@@ -45,6 +45,7 @@ class Locator:
     # The hash of the version the store holds for this input: bytes hashing to it need no parsing
     # (a file touched, copied over or uploaded again unchanged).
     stored_sha256: str | None = None
+    size: int = 0  # its size as listed (a record's payload's, as scanned); 0 if unknown: what a worker reading it ahead will hold
 
     @property
     def file_path(self) -> str:

@@ -1,6 +1,7 @@
 """Inputs in an object store: a local S3-compatible server (moto) on 127.0.0.1, started by the tests.
 
-Discovery lists a prefix, workers fetch the objects themselves, `source_path` keeps the URI,
+Discovery lists a prefix, workers fetch the objects themselves (each once, ahead of its turn),
+`source_path` keeps the URI,
 re-runs skip known objects and a changed object becomes the new current version; the
 credentials, which only the environment holds, appear in no output. (tests/test_dask.py runs
 a Dask LocalCluster over these inputs.)
@@ -19,6 +20,10 @@ from docpipe.cli import main
 from docpipe.config import RunConfig
 from docpipe.dataset import DatasetStore
 from docpipe.discover import discover
+from docpipe.document import Document, Reject
+from docpipe.isolation import run_isolated
+from docpipe.pipeline import Settings
+from docpipe.sources import Locator
 
 
 def _no_credential_in(*texts: str) -> None:
@@ -90,3 +95,21 @@ def test_a_prefix_is_walked_like_a_folder(s3_endpoint, tmp_path):
     assert names == ["archive.warc.gz", "note-000.txt", "note-001.txt"]
     assert found.skipped == [f"s3://{S3_BUCKET}/walked/logo.png"]
     assert found.missing == [f"s3://{S3_BUCKET}/absent?endpoint_override={s3_endpoint}"]
+
+
+def test_a_worker_reads_each_object_once_ahead_of_its_turn_and_a_vanished_one_is_its_own_reject(s3_endpoint, tmp_path, monkeypatch):
+    from moto.s3.responses import S3Response
+
+    uri = s3_corpus(tmp_path, s3_endpoint, "ahead", 6)
+    found = discover([uri])
+    notes = [Locator(path, size=found.sizes[path]) for path in found.files if ".txt?" in path]
+    # Deleted between the listing and the reading: the worker's read-ahead meets it while it parses note-000.
+    boto3.client("s3", endpoint_url=s3_endpoint).delete_object(Bucket=S3_BUCKET, Key="ahead/note-002.txt")
+    requests = []  # what the server (in this process) is asked, by the worker process
+    for name in ("get_object", "head_object"):
+        monkeypatch.setattr(S3Response, name, lambda self, *rest, _real=getattr(S3Response, name), _name=name, **options: requests.append(_name) or _real(self, *rest, **options))
+    outcomes = run_isolated(notes, Settings(), workers=1)
+    assert [outcome.source.path.rsplit("/", 1)[1] for outcome in outcomes] == [f"note-{n:03d}.txt" for n in range(6)]
+    assert [type(outcome) for outcome in outcomes] == [Document, Document, Reject, Document, Document, Document]
+    assert (outcomes[2].stage, outcomes[2].error_type) == ("read", "unreadable") and "FileNotFoundError" in outcomes[2].message
+    assert sorted(requests) == ["get_object"] * 5 + ["head_object"] * 6  # pyarrow's HEAD, then one GET for each object still there
