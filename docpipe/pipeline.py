@@ -118,7 +118,7 @@ def process_path(
     """The pipeline on one input: a local file, a remote object or a web archive's record (a `Locator`);
     `Unchanged` when its bytes are the version its locator says is stored. ``read`` gives its bytes
     when they were fetched ahead (docpipe/readahead.py); by default they are read now."""
-    locator = path if isinstance(path, Locator) else Locator(str(path))
+    locator = Locator.of(path)
     try:
         data, source = read() if read is not None else read_input(locator, settings.max_bytes)
     except RejectedInput as refusal:

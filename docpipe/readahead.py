@@ -39,12 +39,8 @@ Read = Callable[[], tuple[bytes, Source]]
 
 @dataclass
 class _Queued:
-    path: str | Locator
+    locator: Locator
     reading: Future[tuple[bytes, Source]] | None = None
-
-    @property
-    def locator(self) -> Locator:
-        return self.path if isinstance(self.path, Locator) else Locator(str(self.path))
 
 
 class ReadAhead:
@@ -59,30 +55,29 @@ class ReadAhead:
         return len(self._queue)
 
     def add(self, path: str | Locator) -> None:
-        self._queue.append(_Queued(path))
+        self._queue.append(_Queued(Locator.of(path)))
         self._start_reads()
 
-    def take(self) -> tuple[str | Locator, Read]:
+    def take(self) -> tuple[Locator, Read]:
         """The next input, and how to get its bytes: the read begun ahead, or one made now."""
         queued = self._queue.popleft()
         self._start_reads()
         if queued.reading is not None:
-            return queued.path, queued.reading.result
-        return queued.path, functools.partial(read_input, queued.locator, self._max_bytes)
+            return queued.locator, queued.reading.result
+        return queued.locator, functools.partial(read_input, queued.locator, self._max_bytes)
 
     def _start_reads(self) -> None:
         # In queue order: an input over the bound holds back those behind it, so that it is
         # not passed over for ever, and it is read at its turn.
         started = held = 0
         for queued in self._queue:
-            locator = queued.locator
-            if not remote.is_uri(locator.location):
+            if not remote.is_uri(queued.locator.location):
                 continue
             if queued.reading is None:
-                if started >= self._reads or held + locator.size > self._budget:
+                if started >= self._reads or held + queued.locator.size > self._budget:
                     return
                 if self._threads is None:
                     self._threads = ThreadPoolExecutor(self._reads, thread_name_prefix="read-ahead")
-                queued.reading = self._threads.submit(read_input, locator, self._max_bytes)
+                queued.reading = self._threads.submit(read_input, queued.locator, self._max_bytes)
             started += 1
-            held += locator.size
+            held += queued.locator.size

@@ -47,6 +47,11 @@ class Locator:
     stored_sha256: str | None = None
     size: int = 0  # its size as listed (a record's payload's, as scanned); 0 if unknown: what a worker reading it ahead will hold
 
+    @classmethod
+    def of(cls, path: str | os.PathLike[str] | Locator) -> Locator:
+        """``path``'s locator: the locator itself, or that of a local file."""
+        return path if isinstance(path, Locator) else cls(str(path))
+
     @property
     def file_path(self) -> str:
         """The file's or object's name, without connection options: for a record, its archive's."""
