@@ -7,7 +7,8 @@ open PDFs, each copy with its own sha256), then the same documents as
           `--latency-ms 30` delays each of its answers as a real object store's first byte is)
 and runs `docpipe ingest` over each source with one worker and on all cores, each run a whole
 process with a fresh output folder and Prefect home. Rounds alternate the sources, so that a
-slow spell of the machine hits all of them; the best of the rounds is reported. For each run:
+slow spell of the machine hits all of them; each run's best is reported, and beside it the median
+over rounds of its ratio to the folder run of the same round (on a noisy machine, the steadier). For each run:
   seconds      the command's wall time (Prefect's server start-up included, ~8 s here)
   flow s       the flow's own time, as its summary prints it (discover, plan, parse, write)
   docpipe CPU  the CPU time of the ingest's whole process tree: its workers, forkserver and Prefect server too
@@ -32,6 +33,7 @@ import re
 import resource
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -143,11 +145,13 @@ def ingest(command: list[str], env: dict[str, str], checkout: Path, server: S3Se
 
 
 def serve_s3(port: int, latency_ms: float) -> None:
-    """moto's server, as `python -m moto.server` runs it, each answer delayed by ``latency_ms``."""
-    from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    """moto's S3 server on werkzeug, as `python -m moto.server` runs it, each answer delayed by ``latency_ms``."""
+    from moto.server import MotoRequestHandler, create_backend_app
     from werkzeug.serving import run_simple
 
-    moto = DomainDispatcherApplication(create_backend_app)
+    # S3's application itself, not moto's dispatcher: that one finds the service of every request
+    # anew, listing moto's package folder on disk each time (a third of the server's CPU per GET).
+    moto = create_backend_app("s3")
 
     def delayed(environ, start_response):  # noqa: ANN001, ANN202 - a WSGI application
         time.sleep(latency_ms / 1000)
@@ -203,12 +207,20 @@ def main() -> None:
         server.stop()
     best = {name: Measure(*(min(getattr(m, field) for m in values) for field in ("seconds", "flow_seconds", "cpu", "server_cpu")), values[-1].requests)
             for name, values in measures.items()}
-    print(f"{'run':<16}{'seconds':>8}{'docs/s':>8}{'vs folder':>10}{'flow s':>8}{'vs folder':>10}{'docpipe CPU':>12}{'vs folder':>10}{'server CPU':>11}{'GET/doc':>8}{'HEAD/doc':>9}")
+    print(f"best of {args.repeat} rounds; 'paired' is the median over rounds of each round's own ratio to the folder run beside it")
+    print(f"{'run':<16}{'seconds':>8}{'docs/s':>8}{'vs folder':>10}{'paired':>8}{'flow s':>8}{'vs folder':>10}{'paired':>8}"
+          f"{'docpipe CPU':>12}{'vs folder':>10}{'paired':>8}{'server CPU':>11}{'GET/doc':>8}{'HEAD/doc':>9}")
     for name, m in best.items():
-        folder = best[re.sub(r"(warc|s3)-", "folder-", name)]
+        folder_name = re.sub(r"(warc|s3)-", "folder-", name)
+        folder = best[folder_name]
+
+        def paired(field: str) -> float:
+            return statistics.median(getattr(mine, field) / getattr(theirs, field) for mine, theirs in zip(measures[name], measures[folder_name])) - 1
+
         print(
-            f"{name:<16}{m.seconds:>8.1f}{args.documents / m.seconds:>8.1f}{m.seconds / folder.seconds - 1:>+10.1%}"
-            f"{m.flow_seconds:>8.1f}{m.flow_seconds / folder.flow_seconds - 1:>+10.1%}{m.cpu:>12.1f}{m.cpu / folder.cpu - 1:>+10.1%}"
+            f"{name:<16}{m.seconds:>8.1f}{args.documents / m.seconds:>8.1f}{m.seconds / folder.seconds - 1:>+10.1%}{paired('seconds'):>+8.1%}"
+            f"{m.flow_seconds:>8.1f}{m.flow_seconds / folder.flow_seconds - 1:>+10.1%}{paired('flow_seconds'):>+8.1%}"
+            f"{m.cpu:>12.1f}{m.cpu / folder.cpu - 1:>+10.1%}{paired('cpu'):>+8.1%}"
             f"{m.server_cpu:>11.1f}{m.requests['GET'] / args.documents:>8.2f}{m.requests['HEAD'] / args.documents:>9.2f}"
         )
     print("all rounds (seconds / flow s / docpipe CPU):")

@@ -25,7 +25,7 @@ from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from docpipe import __version__
-from docpipe.discover import CredentialInURI, discover, refuse_credentials
+from docpipe.discover import CredentialInURI, discover, missing, refuse_credentials
 from docpipe.remote import is_uri
 from docpipe.document import Document
 from docpipe.catalog import StoreBusy
@@ -319,9 +319,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             refuse_credentials(args.source or [])
         if args.command in ("ingest", "extract"):
-            missing = discover(args.paths).missing
-            if missing:
-                parser.error(f"no such file, folder or object: {', '.join(missing)}")
+            absent = missing(args.paths)  # the flow, or run_extract, lists what the paths hold
+            if absent:
+                parser.error(f"no such file, folder or object: {', '.join(absent)}")
     except CredentialInURI as problem:
         parser.error(str(problem))
     commands = {"ingest": run_ingest, "extract": run_extract, "serve": run_serve, "stats": run_stats, "compact": run_compact}

@@ -42,6 +42,25 @@ def _walked(name: str) -> bool:
     return name.lower().endswith(WALKED_EXTENSIONS)
 
 
+def _local_if_file_uri(path: str) -> str:
+    return unquote(urlsplit(path).path) if path.startswith("file://") else path
+
+
+def _exists(path: str) -> bool:
+    path = _local_if_file_uri(path)
+    return remote.exists(path) if remote.is_uri(path) else os.path.lexists(path)
+
+
+def missing(paths: Iterable[str]) -> list[str]:
+    """The named paths that do not exist, found without walking a folder or listing a prefix.
+
+    Raises `CredentialInURI` if a URI carries a credential.
+    """
+    paths = list(paths)
+    refuse_credentials(paths)
+    return [path for path in paths if not _exists(path)]
+
+
 def discover(paths: Iterable[str]) -> Discovery:
     """List the inputs under ``paths`` in a stable order, with their sizes and identities, without following symlinked folders.
 
@@ -71,9 +90,7 @@ def discover(paths: Iterable[str]) -> Discovery:
         if known is not None:
             found.identities[path] = known
 
-    for path in paths:
-        if path.startswith("file://"):
-            path = unquote(urlsplit(path).path)
+    for path in map(_local_if_file_uri, paths):
         if remote.is_uri(path):
             listing = remote.list_uri(path)
             if not listing.exists:

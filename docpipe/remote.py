@@ -99,6 +99,16 @@ def open_stream(uri: str) -> BinaryIO:
     return filesystem.open(path, "rb")
 
 
+def exists(uri: str) -> bool:
+    """Whether ``uri`` names an object or a prefix, asked in a request or two however much the prefix holds."""
+    filesystem, path, arrow = _resolve(uri)
+    if arrow:
+        import pyarrow.fs as pafs
+
+        return filesystem.get_file_info(path).type != pafs.FileType.NotFound
+    return bool(filesystem.exists(path))
+
+
 @dataclass
 class Listing:
     # (URI, size, identity) in name order; the identity (docpipe.identity) is None when the listing cannot vouch for one

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import DATA
 from docpipe.batch import expand
-from docpipe.discover import discover
+from docpipe.discover import discover, missing
 from docpipe.document import Document
 from docpipe.pipeline import process_path
 from docpipe.sources import ReadRefused, read_input
@@ -24,6 +24,7 @@ def test_an_fsspec_prefix_is_walked_and_its_objects_read_like_files():
         found = discover(["memory://docpipe-inputs", "memory://docpipe-absent"])
         assert found.files == ["memory://docpipe-inputs/a.html", "memory://docpipe-inputs/deeper/archive.warc.gz"]
         assert (found.skipped, found.missing) == (["memory://docpipe-inputs/photo.jpg"], ["memory://docpipe-absent"])
+        assert missing(["memory://docpipe-inputs", "memory://docpipe-inputs/a.html", "memory://docpipe-absent"]) == ["memory://docpipe-absent"]
         items, skipped = expand(found)
         assert [item.path for item in items] == ["memory://docpipe-inputs/a.html", "memory://docpipe-inputs/deeper/archive.warc.gz#784"]
         assert sum(skipped.values()) == 5

@@ -19,7 +19,7 @@ from docpipe import remote
 from docpipe.cli import main
 from docpipe.config import RunConfig
 from docpipe.dataset import DatasetStore
-from docpipe.discover import discover
+from docpipe.discover import discover, missing
 from docpipe.document import Document, Reject
 from docpipe.isolation import run_isolated
 from docpipe.pipeline import Settings
@@ -90,11 +90,13 @@ def test_a_uri_carrying_a_credential_is_refused_and_not_echoed(capsys):
 
 def test_a_prefix_is_walked_like_a_folder(s3_endpoint, tmp_path):
     uri = s3_corpus(tmp_path, s3_endpoint, "walked", 2)
-    found = discover([uri, f"s3://{S3_BUCKET}/absent?endpoint_override={s3_endpoint}"])
+    absent = f"s3://{S3_BUCKET}/absent?endpoint_override={s3_endpoint}"
+    found = discover([uri, absent])
     names = [path.split("?")[0].rsplit("/", 1)[1] for path in found.files]
     assert names == ["archive.warc.gz", "note-000.txt", "note-001.txt"]
     assert found.skipped == [f"s3://{S3_BUCKET}/walked/logo.png"]
-    assert found.missing == [f"s3://{S3_BUCKET}/absent?endpoint_override={s3_endpoint}"]
+    assert found.missing == [absent]
+    assert missing([uri, found.files[1], absent]) == [absent]  # what the command line checks, listing nothing
 
 
 def test_a_worker_reads_each_object_once_ahead_of_its_turn_and_a_vanished_one_is_its_own_reject(s3_endpoint, tmp_path, monkeypatch):
