@@ -274,7 +274,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     server = None if args.dask_address else EmbeddedServer.launch(str(flows.PREFECT_HOME))
     try:
         if not args.dask_address:
-            start_forkserver()
+            start_forkserver(remote_inputs=any(map(is_uri, args.paths)))
         return _ingest(args, server)
     finally:
         if server is not None:

@@ -42,6 +42,10 @@ DEFAULT_START_METHOD = "forkserver"
 # to parse, instead of importing the parsers and language profiles again (~0.2 s a batch).
 PRELOADED_MODULES = ["docpipe.pipeline", *parser_modules(), "docpipe.warc"]
 multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOADED_MODULES)
+# Workers that read remote inputs need pyarrow's filesystems too (docpipe/remote.py): 0.2 s of
+# CPU for each batch's workers to import, so a forkserver started for such inputs imports them
+# once. Not for local inputs: their workers would carry pyarrow's 300 MB of address space unused.
+REMOTE_READER_MODULES = ["pyarrow.fs"]
 _log = logging.getLogger(__name__)
 # What a worker is handed: a local path, or where an input's bytes are (it reads them itself).
 InputRef = str | Locator
@@ -78,8 +82,11 @@ def _worker(connection: Connection, settings: Settings, limits: Limits) -> None:
         connection.send(process_path(path, settings, read))
 
 
-def start_forkserver() -> None:
-    """Start the forkserver now, so that it imports the stages while the caller does other start-up work."""
+def start_forkserver(remote_inputs: bool = False) -> None:
+    """Start the forkserver, if it is not running, so that it imports the stages while the caller does
+    other start-up work; with ``remote_inputs``, it imports what reads them too. Its first start decides."""
+    if remote_inputs:
+        multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOADED_MODULES + REMOTE_READER_MODULES)
     multiprocessing.forkserver.ensure_running()
 
 
@@ -131,8 +138,12 @@ class _Worker:
         self.connection.close()
 
 
+def _is_remote(path: InputRef) -> bool:
+    return is_uri(path.location if isinstance(path, Locator) else path)
+
+
 def _in_flight(path: InputRef) -> int:
-    return _REMOTE_JOBS_IN_FLIGHT if isinstance(path, Locator) and is_uri(path.location) else _JOBS_IN_FLIGHT
+    return _REMOTE_JOBS_IN_FLIGHT if _is_remote(path) else _JOBS_IN_FLIGHT
 
 
 def _reject(path: InputRef, error_type: RejectReason, message: str) -> Reject:
@@ -156,6 +167,8 @@ def iter_isolated(
     if multiprocessing.current_process().daemon:
         yield from _run_inline(paths, settings)
         return
+    if start_method == "forkserver":
+        start_forkserver(remote_inputs=any(map(_is_remote, paths)))
     finished: dict[int, Document | Reject | Unchanged] = {}
     next_out = 0
     queue = list(enumerate(paths))[::-1]
