@@ -11,8 +11,11 @@ slow spell of the machine hits all of them; each run's best is reported, and bes
 over rounds of its ratio to the folder run of the same round (on a noisy machine, the steadier). For each run:
   seconds      the command's wall time (Prefect's server start-up included, ~8 s here)
   flow s       the flow's own time, as its summary prints it (discover, plan, parse, write)
-  docpipe CPU  the CPU time of the ingest's whole process tree: its workers, forkserver and Prefect server too
-  server CPU   the S3 server's CPU time meanwhile: spent on the same cores here, on other machines with a real store
+  docpipe CPU  the CPU time of the ingest's whole process tree: its workers, forkserver and Prefect server too,
+               and (ms/doc) its median excess over the folder run's per document: what reading a document this
+               way costs, the same whatever the document, so its share of a run depends on what the documents are
+  server CPU   the S3 server's CPU time meanwhile (and per document): spent on the same cores here, elsewhere with a
+               real store
   GET/HEAD     the requests the S3 server saw, per document
 and each source's overhead over the folder, in wall time, flow time and docpipe CPU.
 
@@ -209,7 +212,7 @@ def main() -> None:
             for name, values in measures.items()}
     print(f"best of {args.repeat} rounds; 'paired' is the median over rounds of each round's own ratio to the folder run beside it")
     print(f"{'run':<16}{'seconds':>8}{'docs/s':>8}{'vs folder':>10}{'paired':>8}{'flow s':>8}{'vs folder':>10}{'paired':>8}"
-          f"{'docpipe CPU':>12}{'vs folder':>10}{'paired':>8}{'server CPU':>11}{'GET/doc':>8}{'HEAD/doc':>9}")
+          f"{'docpipe CPU':>12}{'vs folder':>10}{'paired':>8}{'ms/doc':>7}{'server CPU':>11}{'ms/doc':>7}{'GET/doc':>8}{'HEAD/doc':>9}")
     for name, m in best.items():
         folder_name = re.sub(r"(warc|s3)-", "folder-", name)
         folder = best[folder_name]
@@ -217,11 +220,15 @@ def main() -> None:
         def paired(field: str) -> float:
             return statistics.median(getattr(mine, field) / getattr(theirs, field) for mine, theirs in zip(measures[name], measures[folder_name])) - 1
 
+        # What a document read this way costs docpipe beyond reading it from disk: fixed per
+        # document, so its share depends on how long the documents take to parse.
+        extra_ms = 1000 * statistics.median(mine.cpu - theirs.cpu for mine, theirs in zip(measures[name], measures[folder_name])) / args.documents
+
         print(
             f"{name:<16}{m.seconds:>8.1f}{args.documents / m.seconds:>8.1f}{m.seconds / folder.seconds - 1:>+10.1%}{paired('seconds'):>+8.1%}"
             f"{m.flow_seconds:>8.1f}{m.flow_seconds / folder.flow_seconds - 1:>+10.1%}{paired('flow_seconds'):>+8.1%}"
-            f"{m.cpu:>12.1f}{m.cpu / folder.cpu - 1:>+10.1%}{paired('cpu'):>+8.1%}"
-            f"{m.server_cpu:>11.1f}{m.requests['GET'] / args.documents:>8.2f}{m.requests['HEAD'] / args.documents:>9.2f}"
+            f"{m.cpu:>12.1f}{m.cpu / folder.cpu - 1:>+10.1%}{paired('cpu'):>+8.1%}{extra_ms:>+7.1f}"
+            f"{m.server_cpu:>11.1f}{1000 * m.server_cpu / args.documents:>7.1f}{m.requests['GET'] / args.documents:>8.2f}{m.requests['HEAD'] / args.documents:>9.2f}"
         )
     print("all rounds (seconds / flow s / docpipe CPU):")
     for name, values in measures.items():

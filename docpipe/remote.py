@@ -82,11 +82,14 @@ def _uri_under(uri: str, root: str, found: str) -> str:
 
 
 def open_sized(uri: str, buffer_bytes: int = WHOLE_READ_BUFFER) -> tuple[BinaryIO, int]:
-    """A seekable binary handle on the object at ``uri``, and its size (one request for both where the store allows)."""
+    """A seekable binary handle on the object at ``uri``, and its size (one request for both where the store allows).
+
+    ``buffer_bytes`` 0: no buffer, for a caller that reads the whole object in one read().
+    """
     filesystem, path, arrow = _resolve(uri)
     if arrow:
         raw = filesystem.open_input_file(path)
-        return io.BufferedReader(raw, buffer_bytes), raw.size()
+        return io.BufferedReader(raw, buffer_bytes) if buffer_bytes else raw, raw.size()
     handle = filesystem.open(path, "rb")
     return handle, int(handle.size)
 

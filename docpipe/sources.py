@@ -98,7 +98,7 @@ def read_input(locator: Locator, max_bytes: int) -> tuple[bytes, Source]:
             data, source = read_record(handle, locator.record, locator.file_path, max_bytes, locator.one_stream)
         return data, source
     if remote.is_uri(locator.location):
-        handle, size = remote.open_sized(locator.location)
+        handle, size = remote.open_sized(locator.location, buffer_bytes=0)
         with handle:
             if size > max_bytes:
                 raise ReadRefused(RejectReason.TOO_LARGE, f"{size} bytes exceeds the {max_bytes}-byte limit", size)
