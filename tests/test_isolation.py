@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from docpipe.document import Document, Reject
 from docpipe.isolation import Limits, run_isolated
 from docpipe.pipeline import Settings
@@ -36,3 +41,37 @@ def test_a_document_over_its_memory_limit_is_rejected(tmp_path):
     (outcome,) = run_isolated([big], NO_TEXT_SIZE_LIMIT, workers=1, limits=Limits(memory_bytes=600 * 2**20))
     assert isinstance(outcome, Reject)
     assert outcome.error_type in ("out_of_memory", "worker_crashed")
+
+
+_FORKSERVER_PROBE = """
+import multiprocessing
+import sys
+
+from docpipe.isolation import start_forkserver
+
+
+def reader_imported(queue):
+    queue.put("pyarrow.fs" in sys.modules)
+
+
+if __name__ == "__main__":
+    start_forkserver(remote_inputs=sys.argv[1] == "remote")
+    context = multiprocessing.get_context("forkserver")
+    queue = context.Queue()
+    worker = context.Process(target=reader_imported, args=(queue,))
+    worker.start()
+    print(queue.get())
+    worker.join()
+"""
+
+
+def test_workers_for_remote_inputs_start_with_their_reader_imported_and_those_for_local_files_without(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text(_FORKSERVER_PROBE)
+    project = str(Path(__file__).resolve().parent.parent)
+
+    def reader_imported(inputs: str) -> str:
+        environment = {**os.environ, "PYTHONPATH": project}
+        return subprocess.run([sys.executable, str(probe), inputs], env=environment, capture_output=True, text=True, check=True).stdout.strip()
+
+    assert (reader_imported("remote"), reader_imported("local")) == ("True", "False")
