@@ -217,12 +217,14 @@ def main() -> None:
         folder_name = re.sub(r"(warc|s3)-", "folder-", name)
         folder = best[folder_name]
 
+        rounds = list(zip(measures[name], measures[folder_name]))
+
         def paired(field: str) -> float:
-            return statistics.median(getattr(mine, field) / getattr(theirs, field) for mine, theirs in zip(measures[name], measures[folder_name])) - 1
+            return statistics.median(getattr(mine, field) / getattr(theirs, field) for mine, theirs in rounds) - 1
 
         # What a document read this way costs docpipe beyond reading it from disk: fixed per
         # document, so its share depends on how long the documents take to parse.
-        extra_ms = 1000 * statistics.median(mine.cpu - theirs.cpu for mine, theirs in zip(measures[name], measures[folder_name])) / args.documents
+        extra_ms = 1000 * statistics.median(mine.cpu - theirs.cpu for mine, theirs in rounds) / args.documents
 
         print(
             f"{name:<16}{m.seconds:>8.1f}{args.documents / m.seconds:>8.1f}{m.seconds / folder.seconds - 1:>+10.1%}{paired('seconds'):>+8.1%}"

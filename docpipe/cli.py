@@ -25,7 +25,7 @@ from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from docpipe import __version__
-from docpipe.discover import CredentialInURI, discover, missing, refuse_credentials
+from docpipe.discover import CredentialInURI, discover, missing, names_remote, refuse_credentials
 from docpipe.remote import is_uri
 from docpipe.document import Document
 from docpipe.catalog import StoreBusy
@@ -274,7 +274,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     server = None if args.dask_address else EmbeddedServer.launch(str(flows.PREFECT_HOME))
     try:
         if not args.dask_address:
-            start_forkserver(remote_inputs=any(map(is_uri, args.paths)))
+            start_forkserver(remote_inputs=any(map(names_remote, args.paths)))
         return _ingest(args, server)
     finally:
         if server is not None:

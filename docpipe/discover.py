@@ -46,9 +46,13 @@ def _local_if_file_uri(path: str) -> str:
     return unquote(urlsplit(path).path) if path.startswith("file://") else path
 
 
+def names_remote(path: str) -> bool:
+    """Whether a path named on the command line is read through a filesystem client (a ``file://`` URI is a local path)."""
+    return remote.is_uri(_local_if_file_uri(path))
+
+
 def _exists(path: str) -> bool:
-    path = _local_if_file_uri(path)
-    return remote.exists(path) if remote.is_uri(path) else os.path.lexists(path)
+    return remote.exists(path) if names_remote(path) else os.path.lexists(_local_if_file_uri(path))
 
 
 def missing(paths: Iterable[str]) -> list[str]:

@@ -139,7 +139,7 @@ class _Worker:
 
 
 def _is_remote(path: InputRef) -> bool:
-    return is_uri(path.location if isinstance(path, Locator) else path)
+    return is_uri(Locator.of(path).location)
 
 
 def _in_flight(path: InputRef) -> int:

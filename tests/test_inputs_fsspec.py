@@ -8,7 +8,7 @@ import pytest
 
 from conftest import DATA
 from docpipe.batch import expand
-from docpipe.discover import discover, missing
+from docpipe.discover import discover, missing, names_remote
 from docpipe.document import Document
 from docpipe.pipeline import process_path
 from docpipe.sources import ReadRefused, read_input
@@ -59,3 +59,7 @@ def test_a_file_over_http_is_read_like_a_local_one():
         server.shutdown()
     assert isinstance(remote, Document) and remote.source.path == f"{base}/flowfx.de.tmux.html"
     assert (remote.source.sha256, remote.text) == (local.source.sha256, local.text)
+
+
+def test_a_file_uri_names_a_local_path_and_other_uris_a_filesystem_client():
+    assert [names_remote(path) for path in ("file:///tmp/a.html", "raw/a.html", "s3://bucket/a.html", "memory://a.html")] == [False, False, True, True]
